@@ -1,0 +1,120 @@
+# pggate's bridge to Alembic, run as `python3 -c <this file> <alembic.ini> <command> ...`.
+# It asks Alembic itself for the revision list and applies revisions one at a time in a single process
+# (one interpreter start instead of one per revision). Events go to stdout as lines starting "@@pggate ".
+import json
+import os
+import sys
+import time
+import traceback
+
+
+def emit(**event):
+    sys.stdout.write("@@pggate " + json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
+def load_config(ini):
+    from alembic.config import Config
+    cfg = Config(ini)
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # env.py files differ: some read DATABASE_URL, some read sqlalchemy.url. Offer both.
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def revisions(cfg):
+    from alembic.script import ScriptDirectory
+    script = ScriptDirectory.from_config(cfg)
+    out = []
+    # _load_revisions reads every revision file without building the graph, so a broken
+    # down_revision link is reported instead of crashing inside Alembic.
+    for sc in script._load_revisions():
+        down = sc.down_revision
+        if down is None:
+            downs = []
+        elif isinstance(down, (tuple, list)):
+            downs = list(down)
+        else:
+            downs = [down]
+        out.append({
+            "revision": sc.revision,
+            "down_revisions": downs,
+            "path": os.path.abspath(sc.path),
+            "doc": (sc.doc or "").strip().splitlines()[0] if sc.doc else "",
+        })
+    return out
+
+
+def failure(exc, revision, versions_paths):
+    info = {"event": "error", "revision": revision, "type": type(exc).__name__}
+    orig = getattr(exc, "orig", None)
+    if orig is not None and getattr(orig, "pgcode", None):
+        diag = getattr(orig, "diag", None)
+        info["sqlstate"] = orig.pgcode
+        info["message"] = (getattr(diag, "message_primary", None) or str(orig)).strip()
+        info["detail"] = getattr(diag, "message_detail", None) or ""
+        info["hint"] = getattr(diag, "message_hint", None) or ""
+        pos = getattr(diag, "statement_position", None)
+        info["position"] = int(pos) if pos else 0
+    else:
+        info["message"] = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    stmt = getattr(exc, "statement", None)
+    if stmt:
+        info["statement"] = str(stmt)
+    # The innermost frame inside a revision file names the line of the failing op.* call.
+    tb = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(tb):
+        if os.path.abspath(frame.filename) in versions_paths:
+            info["file"] = os.path.abspath(frame.filename)
+            info["line"] = frame.lineno
+            break
+    return info
+
+
+def main():
+    ini, command = sys.argv[1], sys.argv[2]
+    args = sys.argv[3:]
+    try:
+        cfg = load_config(ini)
+        if command == "revisions":
+            emit(event="revisions", revisions=revisions(cfg))
+            return 0
+        from alembic import command as alembic_command
+        paths = {r["path"] for r in revisions(cfg)} if command == "apply" else set()
+        stamp, revs = None, []
+        i = 0
+        while i < len(args):
+            if args[i] == "--stamp":
+                stamp = args[i + 1]
+                i += 2
+            elif args[i] == "--revisions":
+                revs = [r for r in args[i + 1].split(",") if r]
+                i += 2
+            else:
+                raise SystemExit("unknown argument " + args[i])
+        if stamp:
+            t = time.monotonic()
+            emit(event="start", revision=stamp, action="stamp")
+            try:
+                alembic_command.stamp(cfg, stamp)
+            except Exception as exc:  # noqa: BLE001 - reported to pggate, which decides
+                emit(**failure(exc, stamp, paths))
+                return 1
+            emit(event="done", revision=stamp, action="stamp", ms=int((time.monotonic() - t) * 1000))
+        for rev in revs:
+            t = time.monotonic()
+            emit(event="start", revision=rev, action="upgrade")
+            try:
+                alembic_command.upgrade(cfg, rev)
+            except Exception as exc:  # noqa: BLE001
+                emit(**failure(exc, rev, paths))
+                return 1
+            emit(event="done", revision=rev, action="upgrade", ms=int((time.monotonic() - t) * 1000))
+        return 0
+    except Exception as exc:  # noqa: BLE001 - Alembic itself failed (bad ini, env.py error)
+        emit(**failure(exc, "", set()))
+        return 2
+
+
+sys.exit(main())

@@ -1,0 +1,184 @@
+#include "harness/catalog.h"
+
+#include <functional>
+
+#include "harness/pg.h"
+
+namespace pggate {
+namespace {
+
+// User schemas only: never the system catalogs, TOAST or temp schemas.
+constexpr const char* kUserNamespace =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
+    "AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+
+// Objects that belong to an extension are the extension's business, not the schema's.
+std::string not_extension_member(const std::string& catalog, const std::string& oid_expr) {
+    return "NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = '" + catalog + "'::regclass AND dep.objid = " +
+           oid_expr + " AND dep.deptype = 'e')";
+}
+
+struct Reader {
+    PgConn& conn;
+    Snapshot& snap;
+
+    // Runs one query; each row becomes an object. Columns: kind, id, parent, then attributes by name
+    // (NULL attributes are left out, so absent and NULL read the same).
+    void load(const std::string& sql) {
+        PgResult r = conn.exec(sql);
+        for (int i = 0; i < r.rows(); ++i) {
+            CatalogObject o;
+            o.kind = r.get(i, 0);
+            o.id = r.get(i, 1);
+            o.parent = r.get(i, 2);
+            for (int c = 3; c < r.cols(); ++c)
+                if (!r.is_null(i, c)) o.attrs[r.name(c)] = r.get(i, c);
+            snap.objects[snapshot_key(o.kind, o.id)] = std::move(o);
+        }
+    }
+};
+
+std::string rel_id(const std::string& alias) {
+    return "quote_ident(n.nspname) || '.' || quote_ident(" + alias + ".relname)";
+}
+
+}  // namespace
+
+std::string snapshot_key(const std::string& kind, const std::string& id) {
+    return std::to_string(kind_rank(kind) + 10) + kind + ":" + id;
+}
+
+int kind_rank(const std::string& kind) {
+    static const std::map<std::string, int> order = {
+        {"schema", 0},    {"extension", 1}, {"type", 2},       {"sequence", 3}, {"table", 4},
+        {"partition", 5}, {"column", 6},    {"constraint", 7}, {"index", 8},    {"view", 9},
+        {"materialized-view", 10}, {"function", 11}, {"trigger", 12}};
+    auto it = order.find(kind);
+    return it == order.end() ? 50 : it->second;
+}
+
+Snapshot read_snapshot(PgConn& conn) {
+    Snapshot snap;
+    snap.server_version = conn.server_version();
+    Reader rd{conn, snap};
+    // One short read-only transaction with a consistent view of the catalog.
+    conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    try {
+        rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', pg_get_userbyid(n.nspowner) AS owner_ignored_by_default "
+                            "FROM pg_namespace n WHERE ") + kUserNamespace + " AND " + not_extension_member("pg_namespace", "n.oid") +
+                " AND n.nspname <> 'public'");
+        rd.load("SELECT 'extension', quote_ident(e.extname), '', e.extversion AS version, n.nspname AS schema "
+                "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'");
+        // Enums (labels in order), domains, composite types.
+        rd.load(std::string(
+            "SELECT 'type', quote_ident(n.nspname) || '.' || quote_ident(t.typname), '', "
+            "  CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite' WHEN 'r' THEN 'range' END AS type_kind, "
+            "  CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) END AS labels, "
+            "  CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type, "
+            "  CASE WHEN t.typtype = 'd' AND t.typnotnull THEN 'true' END AS not_null, "
+            "  t.typdefault AS \"default\", "
+            "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '; ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid) END AS constraints, "
+            "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes "
+            "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "
+            "WHERE ") + kUserNamespace + " AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c') AND " +
+                not_extension_member("pg_type", "t.oid"));
+        // Tables, partitioned tables and partitions (partitions carry their parent and bound).
+        rd.load(std::string("SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table' END, ") + rel_id("c") + ", "
+                "  CASE WHEN c.relispartition THEN (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) FROM pg_inherits i "
+                "     JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) ELSE '' END, "
+                "  CASE c.relkind WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' ELSE 'regular' END AS table_kind, "
+                "  CASE c.relpersistence WHEN 'u' THEN 'unlogged' END AS persistence, "
+                "  CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key, "
+                "  CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, "
+                "  array_to_string(c.reloptions, ',') AS reloptions, "
+                "  CASE WHEN c.relrowsecurity THEN 'enabled' END AS row_security, "
+                "  CASE WHEN c.relforcerowsecurity THEN 'forced' END AS row_security_force, "
+                "  CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index' END AS replica_identity, "
+                "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
+                "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
+                "  obj_description(c.oid, 'pg_class') AS comment "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'p', 'f') AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+        // Columns of tables (partitions inherit theirs from the parent, so they are not repeated).
+        // attoptions drops keys PostgreSQL builds add on their own (this build stores pg_attver=N per column).
+        rd.load(std::string("SELECT 'column', ") + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", "
+                "  format_type(a.atttypid, a.atttypmod) AS type, "
+                "  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS collation, "
+                "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS \"default\", "
+                "  CASE WHEN a.attnotnull THEN 'true' ELSE 'false' END AS not_null, "
+                "  CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity, "
+                "  CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated, "
+                "  CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, "
+                "  CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics, "
+                "  NULLIF(array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%' ORDER BY o), ','), '') AS options, "
+                "  col_description(c.oid, a.attnum) AS comment, "
+                "  (SELECT count(*) FROM pg_attribute a2 WHERE a2.attrelid = a.attrelid AND a2.attnum > 0 AND NOT a2.attisdropped AND a2.attnum <= a.attnum)::text AS position "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_type t ON t.oid = a.atttypid "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND " + kUserNamespace +
+                " AND " + not_extension_member("pg_class", "c.oid"));
+        // Constraints declared on tables; those a partition inherits from its parent are implied by the parent's.
+        rd.load(std::string("SELECT 'constraint', ") + rel_id("c") + " || '.' || quote_ident(con.conname), " + rel_id("c") + ", "
+                "  CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' WHEN 't' THEN 'trigger' END AS constraint_type, "
+                "  pg_get_constraintdef(con.oid) AS definition, "
+                "  CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
+                "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
+                "  obj_description(con.oid, 'pg_constraint') AS comment "
+                "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE con.contypid = 0 AND " + kUserNamespace + " AND NOT (c.relispartition AND (con.conparentid <> 0 OR (con.contype = 'c' AND NOT con.conislocal))) "
+                "AND " + not_extension_member("pg_class", "c.oid"));
+        // Indexes, except those backing a constraint (the constraint stands for them) and partition indexes
+        // attached to a parent index (the parent's index stands for them; it records how many are attached).
+        rd.load(std::string("SELECT 'index', quote_ident(n.nspname) || '.' || quote_ident(ic.relname), ") + rel_id("c") + ", "
+                "  regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON ', 'CREATE \\1INDEX ON ') AS definition, "
+                "  CASE WHEN NOT i.indisvalid THEN 'invalid' END AS validity, "
+                "  CASE WHEN ic.relkind = 'I' THEN (SELECT count(*) FROM pg_inherits ih WHERE ih.inhparent = ic.oid)::text END AS attached_partitions, "
+                "  obj_description(ic.oid, 'pg_class') AS comment "
+                "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE " + kUserNamespace + " AND c.relkind IN ('r', 'p', 'm') "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') AND con.conrelid = c.oid) "
+                "AND NOT (ic.relispartition) AND " + not_extension_member("pg_class", "c.oid"));
+        rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
+                "  pg_get_viewdef(c.oid, true) AS definition, array_to_string(c.reloptions, ',') AS reloptions, "
+                "  obj_description(c.oid, 'pg_class') AS comment "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
+                " AND " + not_extension_member("pg_class", "c.oid"));
+        // Sequences; those behind identity columns are part of the column's definition.
+        rd.load(std::string("SELECT 'sequence', ") + rel_id("c") + ", '', "
+                "  format_type(s.seqtypid, NULL) AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
+                "  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'true' END AS cycle, "
+                "  (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) FROM pg_depend d "
+                "     JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
+                "     JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
+                "     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a') AS owned_by "
+                "FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid") +
+                " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')");
+        rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', '', "
+                "  CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS function_kind, "
+                "  pg_get_functiondef(p.oid) AS definition, obj_description(p.oid, 'pg_proc') AS comment "
+                "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE p.prokind IN ('f', 'p') AND ") + kUserNamespace + " AND " + not_extension_member("pg_proc", "p.oid"));
+        // Triggers; clones that a partition receives from its parent's trigger are implied by the parent's.
+        rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
+                "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER \\S+ ', 'CREATE \\1TRIGGER ') AS definition, "
+                "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled "
+                "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+        conn.exec("COMMIT");
+    } catch (...) {
+        try {
+            conn.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+    }
+    // Owners are noise between replay paths by default (they depend on who ran the scripts).
+    for (auto& [key, o] : snap.objects) o.attrs.erase("owner_ignored_by_default");
+    return snap;
+}
+
+}  // namespace pggate

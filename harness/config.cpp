@@ -1,0 +1,359 @@
+#include "harness/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "harness/pg.h"
+
+namespace fs = std::filesystem;
+
+namespace pggate {
+namespace {
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+    return out;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        prev.swap(cur);
+    }
+    return prev[b.size()];
+}
+
+// Collects problems with file:line:column so one run of `pggate` shows all of them.
+struct Checker {
+    std::string file;
+    std::string dir;
+    std::vector<std::string> problems;
+
+    std::string at(const YAML::Node& n) const {
+        std::ostringstream s;
+        s << file << ":" << n.Mark().line + 1 << ":" << n.Mark().column + 1;
+        return s.str();
+    }
+    void fail(const YAML::Node& n, const std::string& msg) { problems.push_back(at(n) + ": " + msg); }
+
+    bool is_map(const YAML::Node& n, const std::string& what) {
+        if (n.IsMap()) return true;
+        fail(n, what + " must be a mapping (key: value), not " + describe(n) + ".");
+        return false;
+    }
+    static std::string describe(const YAML::Node& n) {
+        if (n.IsSequence()) return "a list";
+        if (n.IsScalar()) return "the scalar '" + n.Scalar() + "'";
+        if (n.IsNull()) return "an empty value";
+        return "a mapping";
+    }
+    // Flags keys that are not in `allowed`, suggesting the closest known one.
+    void keys(const YAML::Node& n, const std::string& what, const std::vector<std::string>& allowed) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            std::string k = it->first.Scalar();
+            if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+            std::string best;
+            size_t best_d = 99;
+            for (const auto& a : allowed) {
+                size_t d = edit_distance(k, a);
+                if (d < best_d) { best_d = d; best = a; }
+            }
+            std::string hint = best_d <= 3 ? " Did you mean '" + best + "'?" : "";
+            fail(it->first, "unknown key '" + k + "' in " + what + "." + hint + " Known keys: " + join(allowed, ", ") + ".");
+        }
+    }
+    std::optional<std::string> str(const YAML::Node& n, const std::string& what) {
+        if (!n.IsScalar()) {
+            fail(n, what + " must be a string, not " + describe(n) + ".");
+            return std::nullopt;
+        }
+        return n.Scalar();
+    }
+    std::optional<bool> boolean(const YAML::Node& n, const std::string& what) {
+        bool v = false;
+        if (n.IsScalar() && YAML::convert<bool>::decode(n, v)) return v;
+        fail(n, what + " must be true or false, not " + describe(n) + ".");
+        return std::nullopt;
+    }
+    std::optional<std::string> one_of(const YAML::Node& n, const std::string& what, const std::vector<std::string>& values) {
+        auto s = str(n, what);
+        if (!s) return std::nullopt;
+        if (std::find(values.begin(), values.end(), *s) == values.end()) {
+            fail(n, what + " is '" + *s + "'; expected one of: " + join(values, ", ") + ".");
+            return std::nullopt;
+        }
+        return s;
+    }
+    std::optional<long long> duration(const YAML::Node& n, const std::string& what) {
+        auto s = str(n, what);
+        if (!s) return std::nullopt;
+        auto ms = parse_duration_ms(*s);
+        if (!ms || *ms <= 0) {
+            fail(n, what + " is '" + *s + "'; expected a duration such as 500ms, 30s, 5m or 1h.");
+            return std::nullopt;
+        }
+        return ms;
+    }
+    // A path relative to the config's folder that must exist.
+    std::optional<std::string> existing_path(const YAML::Node& n, const std::string& what, bool want_dir) {
+        auto s = str(n, what);
+        if (!s) return std::nullopt;
+        fs::path p = fs::path(*s).is_absolute() ? fs::path(*s) : fs::path(dir) / *s;
+        p = p.lexically_normal();
+        std::error_code ec;
+        if (!fs::exists(p, ec)) {
+            fail(n, what + " '" + *s + "' does not exist (looked for " + p.string() + ").");
+            return std::nullopt;
+        }
+        if (want_dir != fs::is_directory(p, ec)) {
+            fail(n, what + " '" + *s + "' must be a " + (want_dir ? "folder" : "file") + ".");
+            return std::nullopt;
+        }
+        return p.string();
+    }
+};
+
+SourceLocation where_of(const Checker& c, const YAML::Node& n) {
+    return {c.file, n.Mark().line + 1, n.Mark().column + 1};
+}
+
+void read_local(Checker& c, const YAML::Node& n, LocalProviderConfig& out) {
+    if (!c.is_map(n, "local")) return;
+    c.keys(n, "local", {"bin_dir", "run_as", "temp_dir", "cache", "settings"});
+    if (n["bin_dir"]) {
+        if (auto v = c.existing_path(n["bin_dir"], "local.bin_dir", true)) out.bin_dir = *v;
+    }
+    if (n["run_as"]) {
+        if (auto v = c.str(n["run_as"], "local.run_as")) out.run_as = *v;
+    }
+    if (n["temp_dir"]) {
+        if (auto v = c.existing_path(n["temp_dir"], "local.temp_dir", true)) out.temp_dir = *v;
+    }
+    if (n["cache"]) {
+        if (auto v = c.boolean(n["cache"], "local.cache")) out.cache = *v;
+    }
+    if (n["settings"] && c.is_map(n["settings"], "local.settings")) {
+        for (auto it = n["settings"].begin(); it != n["settings"].end(); ++it) {
+            if (auto v = c.str(it->second, "local.settings." + it->first.Scalar())) out.settings[it->first.Scalar()] = *v;
+        }
+    }
+}
+
+void read_chain(Checker& c, const YAML::Node& n, ChainConfig& out) {
+    out.where = where_of(c, n);
+    if (!c.is_map(n, "chain")) return;
+    c.keys(n, "chain", {"dir", "layout", "command", "alembic", "cwd"});
+    int kinds = (n["dir"] ? 1 : 0) + (n["command"] ? 1 : 0) + (n["alembic"] ? 1 : 0);
+    if (kinds != 1) {
+        c.fail(n, "chain needs exactly one of: dir (SQL migration files), command (a shell command that upgrades to head), alembic (an Alembic project).");
+        return;
+    }
+    out.cwd = c.dir;
+    if (n["cwd"]) {
+        if (auto v = c.existing_path(n["cwd"], "chain.cwd", true)) out.cwd = *v;
+    }
+    if (n["dir"]) {
+        out.kind = ChainKind::sql_dir;
+        if (auto v = c.existing_path(n["dir"], "chain.dir", true)) out.dir = *v;
+        if (n["layout"]) {
+            if (auto v = c.one_of(n["layout"], "chain.layout", {"auto", "plain", "up-down", "flyway", "dbmate"})) out.layout = *v;
+        }
+    } else if (n["command"]) {
+        out.kind = ChainKind::command;
+        if (auto v = c.str(n["command"], "chain.command")) out.command = *v;
+    } else {
+        out.kind = ChainKind::alembic;
+        const YAML::Node& a = n["alembic"];
+        if (!c.is_map(a, "chain.alembic")) return;
+        c.keys(a, "chain.alembic", {"config", "bin", "python"});
+        if (!a["config"]) c.fail(a, "chain.alembic needs 'config' (the path of alembic.ini).");
+        else if (auto v = c.existing_path(a["config"], "chain.alembic.config", false)) out.alembic_config = *v;
+        if (a["bin"]) {
+            if (auto v = c.str(a["bin"], "chain.alembic.bin")) out.alembic_bin = *v;
+        }
+        if (a["python"]) {
+            if (auto v = c.str(a["python"], "chain.alembic.python")) out.python = *v;
+        }
+    }
+    if (n["layout"] && out.kind != ChainKind::sql_dir) c.fail(n["layout"], "chain.layout only applies with chain.dir.");
+}
+
+void read_init(Checker& c, const YAML::Node& n, InitConfig& out) {
+    if (!c.is_map(n, "init")) return;
+    c.keys(n, "init", {"scripts", "stamp", "stamp_command"});
+    const YAML::Node& s = n["scripts"];
+    if (!s) c.fail(n, "init needs 'scripts': the list of SQL files that build the database from empty.");
+    else if (s.IsScalar()) {
+        if (auto v = c.existing_path(s, "init.scripts", false)) { out.scripts.push_back(*v); out.script_where.push_back(where_of(c, s)); }
+    } else if (s.IsSequence()) {
+        for (const auto& item : s)
+            if (auto v = c.existing_path(item, "init.scripts entry", false)) { out.scripts.push_back(*v); out.script_where.push_back(where_of(c, item)); }
+        if (s.size() == 0) c.fail(s, "init.scripts is empty.");
+    } else {
+        c.fail(s, "init.scripts must be a file or a list of files.");
+    }
+    if (n["stamp"]) {
+        if (auto v = c.str(n["stamp"], "init.stamp")) out.stamp = *v;
+    }
+    if (n["stamp_command"]) {
+        if (auto v = c.str(n["stamp_command"], "init.stamp_command")) out.stamp_command = *v;
+    }
+}
+
+void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
+    if (!c.is_map(n, "gates")) return;
+    c.keys(n, "gates", {"replay", "schema-equality"});
+    if (n["replay"]) {
+        cfg.replay_gate = true;
+        if (!n["replay"].IsNull() && c.is_map(n["replay"], "gates.replay")) c.keys(n["replay"], "gates.replay", {});
+    }
+    if (const YAML::Node& s = n["schema-equality"]) {
+        auto& se = cfg.schema_equality;
+        se.enabled = true;
+        if (s.IsNull()) return;
+        if (!c.is_map(s, "gates.schema-equality")) return;
+        c.keys(s, "gates.schema-equality", {"reference", "ignore", "column_order"});
+        if (s["reference"]) {
+            if (auto v = c.one_of(s["reference"], "gates.schema-equality.reference", {"init", "chain", "init-upgrade"})) se.reference = *v;
+        }
+        if (s["column_order"]) {
+            if (auto v = c.one_of(s["column_order"], "gates.schema-equality.column_order", {"ignore", "warn", "fail"})) se.column_order = *v;
+        }
+        if (const YAML::Node& ig = s["ignore"]) {
+            if (!ig.IsSequence()) c.fail(ig, "gates.schema-equality.ignore must be a list of {kind, name} entries.");
+            else
+                for (const auto& e : ig) {
+                    if (!c.is_map(e, "an ignore entry")) continue;
+                    c.keys(e, "an ignore entry", {"kind", "name"});
+                    IgnoreRule r{"*", "*"};
+                    if (e["kind"]) { if (auto v = c.str(e["kind"], "ignore.kind")) r.kind = *v; }
+                    if (e["name"]) { if (auto v = c.str(e["name"], "ignore.name")) r.pattern = *v; }
+                    else c.fail(e, "an ignore entry needs 'name' (a glob such as public.alembic_version or public.tmp_*).");
+                    se.ignore.push_back(r);
+                }
+        }
+    }
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::vector<std::string> p)
+    : std::runtime_error(p.empty() ? "invalid configuration" : p.front()), problems(std::move(p)) {}
+
+std::string expand_env(const std::string& text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text.compare(i, 2, "${") == 0) {
+            size_t end = text.find('}', i);
+            if (end != std::string::npos) {
+                std::string body = text.substr(i + 2, end - i - 2);
+                std::string name = body, fallback;
+                bool has_fallback = false;
+                if (auto d = body.find(":-"); d != std::string::npos) {
+                    name = body.substr(0, d);
+                    fallback = body.substr(d + 2);
+                    has_fallback = true;
+                }
+                const char* v = std::getenv(name.c_str());
+                out += (v && *v) ? std::string(v) : (has_fallback ? fallback : "");
+                i = end;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+Config load_config(const std::string& path) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(path, ec).lexically_normal();
+    if (!fs::exists(abs, ec))
+        throw ConfigError({path + ": config file not found. Pass --config FILE, or run pggate in a folder that has pggate.yaml."});
+    Config cfg;
+    cfg.file = abs.string();
+    cfg.dir = abs.parent_path().string();
+    Checker c{path, cfg.dir, {}};
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(abs.string());
+    } catch (const YAML::Exception& e) {
+        std::ostringstream s;
+        s << path << ":" << e.mark.line + 1 << ":" << e.mark.column + 1 << ": not valid YAML: " << e.msg << ".";
+        throw ConfigError({s.str()});
+    }
+    if (!root.IsMap()) throw ConfigError({path + ":1:1: the config must be a YAML mapping (project:, init:, chain:, gates:, ...)."});
+    c.keys(root, "the top level", {"project", "provider", "local", "external", "timeouts", "init", "chain", "paths", "gates"});
+    cfg.project = abs.parent_path().filename().string();
+    if (root["project"]) {
+        if (auto v = c.str(root["project"], "project")) cfg.project = *v;
+    }
+    if (root["provider"]) {
+        if (auto v = c.one_of(root["provider"], "provider", {"local", "external", "container"})) cfg.provider = *v;
+    }
+    if (root["local"]) read_local(c, root["local"], cfg.local);
+    if (const YAML::Node& e = root["external"]) {
+        if (c.is_map(e, "external")) {
+            c.keys(e, "external", {"admin_dsn"});
+            if (e["admin_dsn"]) {
+                if (auto v = c.str(e["admin_dsn"], "external.admin_dsn")) cfg.external.admin_dsn = expand_env(*v);
+            }
+        }
+    }
+    if (const YAML::Node& t = root["timeouts"]) {
+        if (c.is_map(t, "timeouts")) {
+            c.keys(t, "timeouts", {"statement", "lock", "step"});
+            if (t["statement"]) { if (auto v = c.duration(t["statement"], "timeouts.statement")) cfg.timeouts.statement_ms = *v; }
+            if (t["lock"]) { if (auto v = c.duration(t["lock"], "timeouts.lock")) cfg.timeouts.lock_ms = *v; }
+            if (t["step"]) { if (auto v = c.duration(t["step"], "timeouts.step")) cfg.timeouts.step_ms = *v; }
+        }
+    }
+    if (root["init"]) read_init(c, root["init"], cfg.init);
+    if (root["chain"]) read_chain(c, root["chain"], cfg.chain);
+    if (const YAML::Node& p = root["paths"]) {
+        if (!p.IsSequence()) c.fail(p, "paths must be a list, e.g. [init, chain, init-upgrade].");
+        else
+            for (const auto& item : p)
+                if (auto v = c.one_of(item, "paths entry", {"init", "chain", "init-upgrade"})) {
+                    if (std::find(cfg.paths.begin(), cfg.paths.end(), *v) == cfg.paths.end()) cfg.paths.push_back(*v);
+                }
+    } else {
+        if (!cfg.init.scripts.empty()) cfg.paths.push_back("init");
+        if (cfg.chain.kind != ChainKind::none) cfg.paths.push_back("chain");
+    }
+    if (root["gates"]) read_gates(c, root["gates"], cfg);
+    else {
+        cfg.replay_gate = true;
+        cfg.schema_equality.enabled = true;
+    }
+
+    // Cross-field rules.
+    auto wants = [&](const std::string& p) { return std::find(cfg.paths.begin(), cfg.paths.end(), p) != cfg.paths.end(); };
+    if ((wants("init") || wants("init-upgrade")) && cfg.init.scripts.empty() && !root["init"])
+        c.fail(root, "paths include init but there is no 'init:' section with scripts.");
+    if ((wants("chain") || wants("init-upgrade")) && cfg.chain.kind == ChainKind::none && !root["chain"])
+        c.fail(root, "paths include chain but there is no 'chain:' section (dir, command or alembic).");
+    if (wants("init-upgrade") && root["init"] && cfg.init.stamp.empty() && cfg.init.stamp_command.empty())
+        c.fail(root["init"], "the init-upgrade path needs init.stamp (the revision the init scripts correspond to) or init.stamp_command.");
+    if (cfg.chain.kind == ChainKind::command && wants("init-upgrade") && cfg.init.stamp_command.empty() && root["init"])
+        c.fail(root["init"], "with chain.command, the init-upgrade path needs init.stamp_command (e.g. 'alembic stamp <rev>').");
+    if (cfg.provider == "external" && cfg.external.admin_dsn.empty())
+        c.fail(root["provider"], "provider is external but external.admin_dsn is not set (it may use ${ENV_VAR}).");
+    if (cfg.schema_equality.enabled && !wants(cfg.schema_equality.reference) && root["gates"])
+        c.fail(root["gates"], "gates.schema-equality.reference is '" + cfg.schema_equality.reference + "' but that path is not in paths.");
+    if (cfg.paths.empty()) c.fail(root, "nothing to replay: add an init: section, a chain: section, or both.");
+    if (!c.problems.empty()) throw ConfigError(c.problems);
+    return cfg;
+}
+
+}  // namespace pggate

@@ -1,0 +1,90 @@
+// pggate.yaml: parsed and validated up front, every path resolved against the config file's folder.
+#pragma once
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/sql_script.h"
+
+namespace pggate {
+
+struct ConfigError : std::runtime_error {
+    std::vector<std::string> problems;  // each "file:line:col: what is wrong and what to do"
+    explicit ConfigError(std::vector<std::string> p);
+};
+
+struct LocalProviderConfig {
+    std::string bin_dir;                          // empty: discover (pg_config, /usr/lib/postgresql/N/bin, PATH)
+    std::string run_as = "postgres";              // used only when pggate runs as root
+    std::string temp_dir;                         // empty: /dev/shm when it has room, else $TMPDIR or /tmp
+    bool cache = true;                            // reuse an initialized data directory
+    std::map<std::string, std::string> settings;  // extra postgres -c settings
+};
+
+struct ExternalProviderConfig {
+    std::string admin_dsn;  // after ${VAR} expansion; never printed unredacted
+};
+
+struct Timeouts {
+    long long statement_ms = 60'000;
+    long long lock_ms = 10'000;
+    long long step_ms = 600'000;  // commands (alembic, user scripts)
+};
+
+enum class ChainKind { none, sql_dir, command, alembic };
+
+struct ChainConfig {
+    ChainKind kind = ChainKind::none;
+    std::string dir;              // sql_dir: migrations folder
+    std::string layout = "auto";  // sql_dir: auto | plain | up-down | flyway | dbmate
+    std::string command;          // command: shell command that upgrades to head
+    std::string alembic_config;   // alembic: path of alembic.ini
+    std::string alembic_bin = "alembic";
+    std::string python;           // empty: the interpreter of the `alembic` script (its #! line), else python3
+    std::string cwd;              // where commands run; default: the config's folder
+    SourceLocation where;         // of the `chain:` key, for findings about the chain as a whole
+};
+
+struct InitConfig {
+    std::vector<std::string> scripts;
+    std::string stamp;          // revision (alembic) or version (sql layouts) the init scripts correspond to
+    std::string stamp_command;  // command chains: shell command run after the scripts
+    std::vector<SourceLocation> script_where;
+};
+
+struct IgnoreRule {
+    std::string kind;     // object kind (table, index, ...) or "*"
+    std::string pattern;  // glob on the object's identity, e.g. public.alembic_version
+};
+
+struct SchemaEqualityConfig {
+    bool enabled = false;
+    std::string reference = "chain";
+    std::vector<IgnoreRule> ignore;
+    std::string column_order = "ignore";  // ignore | warn | fail
+};
+
+struct Config {
+    std::string file;  // absolute path of pggate.yaml
+    std::string dir;   // its folder
+    std::string project;
+    std::string provider = "local";
+    LocalProviderConfig local;
+    ExternalProviderConfig external;
+    Timeouts timeouts;
+    InitConfig init;
+    ChainConfig chain;
+    std::vector<std::string> paths;  // init, chain, init-upgrade
+    bool replay_gate = false;
+    SchemaEqualityConfig schema_equality;
+};
+
+// Throws ConfigError listing every problem found (unknown keys, wrong types, missing files).
+Config load_config(const std::string& path);
+
+// "${VAR}" and "${VAR:-default}" from the process environment.
+std::string expand_env(const std::string& text);
+
+}  // namespace pggate

@@ -1,0 +1,51 @@
+// Disposable PostgreSQL: one interface, one implementation per way of getting a server.
+#pragma once
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pggate {
+
+struct Config;
+
+// pggate could not get or use a server: missing binaries, a server that will not start, a refused
+// connection. what() is the one-paragraph message for the user (never holds a password).
+struct ProvisionError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Database {
+    std::string label;     // init, chain, init-upgrade, ...
+    std::string name;      // the real database name on the server
+    std::string conninfo;  // key=value; may hold a password: never print it, use redact_conninfo
+    std::map<std::string, std::string> client_env;  // DATABASE_URL and PG* for commands run against it
+};
+
+class Provider {
+public:
+    virtual ~Provider() = default;
+    virtual std::string kind() const = 0;            // local | external | container
+    virtual void start() = 0;                        // throws ProvisionError
+    virtual Database create_database(const std::string& label) = 0;
+    virtual std::string server_version() const = 0;
+    virtual std::string describe() const = 0;        // one line, redacted
+    virtual std::string connect_hint() const = 0;    // how to reach it after --keep
+    virtual void keep() = 0;                         // leave the server up when the run ends
+    virtual void stop() noexcept = 0;                // idempotent; drops/stops only what it created
+    virtual std::map<std::string, double> metrics() const { return {}; }  // e.g. startup_ms
+};
+
+std::unique_ptr<Provider> make_provider(const Config& cfg, const std::string& run_id);
+
+// Removes servers and temp dirs left by pggate runs that died (owner pid gone). Returns how many.
+int reap_stale_local_instances(const std::vector<std::string>& base_dirs, bool include_kept);
+std::vector<std::string> default_temp_bases(const std::string& configured);
+
+// Builds a libpq-compatible URL (postgresql://user:pass@host:port/db?host=/socket) for tools like
+// SQLAlchemy from key=value conninfo.
+std::string conninfo_to_url(const std::string& conninfo, bool with_password = true);
+std::map<std::string, std::string> client_env_for(const std::string& conninfo);
+
+}  // namespace pggate

@@ -1,0 +1,65 @@
+// Replaying a schema path into a database: the init scripts (+ stamp), the migration chain from empty,
+// or init + stamp + upgrade. Every failure is pinned to file:line:column, statement and SQLSTATE.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/chain.h"
+#include "harness/config.h"
+#include "harness/provider.h"
+#include "harness/sql_script.h"
+
+namespace pggate {
+
+struct ReplayStep {
+    std::string label;  // what a person reads: "sql/init_postgresql.sql", "revision 20251224120000 drop credentials.instance_ids"
+    std::string kind;   // script | migration | stamp | command
+    std::string file;
+    std::string revision;
+    bool ok = true;
+    int statements = 0;
+    double duration_ms = 0;
+};
+
+struct ReplayFailure {
+    std::string step;       // label of the failing step
+    std::string revision;
+    SourceLocation where;
+    std::string statement;  // excerpt
+    std::string sqlstate;
+    std::string message;
+    std::string detail;
+    std::string hint;
+    std::string output;     // tail of a command's output
+};
+
+struct PathResult {
+    std::string path;  // init | chain | init-upgrade
+    Database db;
+    bool ok = true;
+    std::vector<ReplayStep> steps;
+    std::optional<ReplayFailure> failure;
+    double duration_ms = 0;
+};
+
+// Reads the chain (SQL folder layout, or asks Alembic for its revisions) and parses every SQL file the
+// run will send, so bad input stops pggate before any server starts. Throws ScriptError / ConfigError.
+struct ReplayPlan {
+    MigrationChain chain;
+    std::vector<SqlScript> init_scripts;
+    std::map<std::string, SqlScript> migration_scripts;  // by up_file
+};
+ReplayPlan plan_replay(const Config& cfg);
+
+using StepCallback = std::function<void(const std::string& path, const ReplayStep& step)>;
+PathResult replay_path(const std::string& path, const Database& db, const Config& cfg, const ReplayPlan& plan,
+                       const StepCallback& on_step);
+
+// Formats a failure as the one-paragraph message users read.
+// With with_output, the tail of a command's output follows on indented lines.
+std::string describe_failure(const std::string& path, const ReplayFailure& f, const std::string& base_dir, bool with_output = true);
+std::string relative_to(const std::string& file, const std::string& base_dir);
+
+}  // namespace pggate

@@ -1,0 +1,316 @@
+#include "harness/run.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+#include "gates/replay/replay_gate.h"
+#include "gates/schema-equality/schema_equality_gate.h"
+#include "harness/catalog.h"
+#include "harness/config.h"
+#include "harness/pg.h"
+#include "harness/process.h"
+#include "harness/provider.h"
+#include "harness/replay.h"
+#include "harness/schema_diff.h"
+#include "reports/report.h"
+
+namespace fs = std::filesystem;
+
+namespace pggate {
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::string new_run_id() {
+    std::random_device rd;
+    std::ostringstream s;
+    s << std::hex << std::setw(8) << std::setfill('0') << (rd() ^ static_cast<unsigned>(getpid()));
+    return s.str();
+}
+
+std::string utc_now() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Progress lines on stderr: colored on a terminal, plain in CI and pipes. Safe from several threads.
+class Progress {
+public:
+    Progress() : color_(isatty(2) && !std::getenv("CI") && !std::getenv("NO_COLOR")) {}
+    bool color() const { return color_; }
+    void line(const std::string& tag, const std::string& text, bool ok = true, double ms = -1) {
+        std::lock_guard<std::mutex> lock(m_);
+        std::ostringstream s;
+        s << "pggate: ";
+        if (!tag.empty()) s << (color_ ? "\033[36m" : "") << "[" << tag << "]" << (color_ ? "\033[0m" : "") << " ";
+        if (!ok) s << (color_ ? "\033[1;31mFAILED\033[0m " : "FAILED ");
+        s << text;
+        if (ms >= 0) s << " (" << std::fixed << std::setprecision(2) << ms / 1000.0 << " s)";
+        std::cerr << s.str() << "\n" << std::flush;
+    }
+
+private:
+    std::mutex m_;
+    bool color_;
+};
+
+void print_error(const std::string& what) {
+    std::cerr << "pggate: error: " << what << "\n";
+}
+
+// Stops the provider on every way out of the run (return, exception), unless --keep.
+struct ProviderGuard {
+    Provider* p;
+    ~ProviderGuard() {
+        if (p) p->stop();
+    }
+};
+
+PathReport to_path_report(const PathResult& r) {
+    PathReport p;
+    p.name = r.path;
+    p.database = r.db.name;
+    p.status = r.ok ? "ok" : "failed";
+    p.duration_ms = r.duration_ms;
+    for (const auto& s : r.steps) p.steps.push_back({s.label, s.kind, s.file, s.revision, s.ok, s.statements, s.duration_ms});
+    return p;
+}
+
+int interrupted_exit() {
+    std::cerr << "pggate: interrupted by signal " << interrupt_signal() << "; servers stopped and temp dirs removed.\n";
+    return 128 + interrupt_signal();
+}
+
+}  // namespace
+
+int run_command(const RunOptions& opts) {
+    auto t0 = std::chrono::steady_clock::now();
+    Progress progress;
+    Config cfg;
+    try {
+        cfg = load_config(opts.config_path);
+    } catch (const ConfigError& e) {
+        print_error("the configuration has " + std::to_string(e.problems.size()) + " problem(s):");
+        for (const auto& p : e.problems) std::cerr << "  " << p << "\n";
+        return 2;
+    }
+    if (!opts.provider_override.empty()) cfg.provider = opts.provider_override;
+
+    Report report;
+    report.tool_version = kVersion;
+    report.command = "run";
+    report.project = cfg.project;
+    report.config_file = cfg.file;
+    report.run_id = new_run_id();
+    report.started_at = utc_now();
+
+    // Everything that can be checked without a server is checked before one starts.
+    ReplayPlan plan;
+    try {
+        auto t = std::chrono::steady_clock::now();
+        plan = plan_replay(cfg);
+        std::string chain_desc = plan.chain.layout.empty() ? "no chain"
+                                 : plan.chain.layout == "command" ? "command chain"
+                                 : plan.chain.layout + " chain, " + std::to_string(plan.chain.migrations.size()) + " migration(s)";
+        progress.line("plan", std::to_string(plan.init_scripts.size()) + " init script(s), " + chain_desc + "; paths: " +
+                                  [&] { std::string s; for (const auto& p : cfg.paths) s += (s.empty() ? "" : ", ") + p; return s; }(),
+                      true, ms_since(t));
+    } catch (const ScriptError& e) {
+        print_error(e.what());
+        return 2;
+    }
+
+    std::unique_ptr<Provider> provider;
+    try {
+        provider = make_provider(cfg, report.run_id);
+    } catch (const ProvisionError& e) {
+        print_error(e.what());
+        return 2;
+    }
+    ProviderGuard guard{provider.get()};
+    std::vector<PathResult> results;
+    std::map<std::string, Snapshot> snapshots;
+    double replay_ms = 0;  // wall time of the replay phase (paths run side by side)
+    try {
+        auto t = std::chrono::steady_clock::now();
+        provider->start();
+        progress.line("provision", provider->describe(), true, ms_since(t));
+        report.provider_kind = provider->kind();
+        report.provider_description = provider->describe();
+        report.server_version = provider->server_version();
+
+        std::vector<Database> dbs;
+        for (const auto& path : cfg.paths) dbs.push_back(provider->create_database(path));
+
+        // Paths are independent databases: replay them side by side (the machine has 2 cores, the
+        // work is mostly waiting on the server and on Alembic's interpreter).
+        auto replay_start = std::chrono::steady_clock::now();
+        auto on_step = [&](const std::string& path, const ReplayStep& s) { progress.line(path, s.label, s.ok, s.duration_ms); };
+        std::vector<std::future<std::pair<PathResult, std::optional<Snapshot>>>> jobs;
+        for (const auto& db : dbs) {
+            jobs.push_back(std::async(std::launch::async, [&, db]() {
+                PathResult r = replay_path(db.label, db, cfg, plan, on_step);
+                std::optional<Snapshot> snap;
+                if (r.ok && !interrupted()) {
+                    auto ts = std::chrono::steady_clock::now();
+                    PgConn conn(db.conninfo);
+                    snap = read_snapshot(conn);
+                    progress.line(db.label, "catalog snapshot: " + std::to_string(snap->objects.size()) + " objects", true, ms_since(ts));
+                }
+                return std::make_pair(std::move(r), std::move(snap));
+            }));
+        }
+        for (auto& j : jobs) {
+            auto [r, snap] = j.get();
+            if (snap) snapshots[r.path] = std::move(*snap);
+            results.push_back(std::move(r));
+        }
+        if (interrupted()) return interrupted_exit();
+        replay_ms = ms_since(replay_start);
+        report.provider_metrics = provider->metrics();
+    } catch (const ProvisionError& e) {
+        if (interrupted()) return interrupted_exit();
+        print_error(e.what());
+        return 2;
+    } catch (const PgError& e) {
+        if (interrupted()) return interrupted_exit();
+        print_error(std::string("PostgreSQL: ") + e.what() + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")"));
+        return 2;
+    }
+
+    for (const auto& r : results) {
+        report.paths.push_back(to_path_report(r));
+        if (!r.ok && r.path != "init-upgrade") print_error(describe_failure(r.path, *r.failure, cfg.dir));
+    }
+    if (cfg.replay_gate) {
+        auto t = std::chrono::steady_clock::now();
+        report.gates.push_back(run_replay_gate(results, plan.chain, cfg));
+        report.gates.back().duration_ms = ms_since(t) + replay_ms;
+    }
+    if (cfg.schema_equality.enabled) {
+        auto t = std::chrono::steady_clock::now();
+        report.gates.push_back(run_schema_equality_gate(snapshots, results, cfg));
+        report.gates.back().duration_ms = ms_since(t);
+    }
+    report.duration_ms = ms_since(t0);
+    settle_outcome(report);
+
+    std::string dir = opts.report_dir.empty() ? (fs::path(cfg.dir) / ".pggate" / "report").string() : opts.report_dir;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    std::string report_path = (fs::path(dir) / "report.json").string();
+    try {
+        write_report_json(report, report_path);
+    } catch (const std::exception& e) {
+        print_error(std::string(e.what()) + " (--report-dir " + dir + ")");
+        return 2;
+    }
+    print_console_summary(report, std::cout, progress.color());
+    std::cout << "report: " << report_path << "\n";
+    if (opts.keep) {
+        provider->keep();
+        std::cout << "kept: " << provider->connect_hint() << "\n";
+    }
+    return report.exit_code;
+}
+
+int snapshot_command(const std::string& dsn, const std::string& out_file) {
+    try {
+        PgConn conn(dsn);
+        std::string json = snapshot_to_json(read_snapshot(conn));
+        if (out_file.empty() || out_file == "-") {
+            std::cout << json;
+        } else {
+            std::ofstream out(out_file);
+            out << json;
+            if (!out) {
+                print_error("cannot write " + out_file);
+                return 2;
+            }
+        }
+        return 0;
+    } catch (const PgError& e) {
+        print_error(e.what());
+        return 2;
+    }
+}
+
+int diff_command(const DiffOptions& opts) {
+    SchemaEqualityConfig policy;
+    policy.column_order = opts.column_order;
+    for (const auto& ig : opts.ignore) {
+        auto colon = ig.find(':');
+        if (colon == std::string::npos) policy.ignore.push_back({"*", ig});
+        else policy.ignore.push_back({ig.substr(0, colon), ig.substr(colon + 1)});
+    }
+    Snapshot a, b;
+    auto t = std::chrono::steady_clock::now();
+    try {
+        // Both snapshots at once: two connections, two servers' (or one server's) work in parallel.
+        auto fa = std::async(std::launch::async, [&] { PgConn c(opts.dsn_a); return read_snapshot(c); });
+        auto fb = std::async(std::launch::async, [&] { PgConn c(opts.dsn_b); return read_snapshot(c); });
+        a = fa.get();
+        b = fb.get();
+    } catch (const PgError& e) {
+        print_error(e.what());
+        return 2;
+    }
+    std::string name_a = redact_conninfo(opts.dsn_a), name_b = redact_conninfo(opts.dsn_b);
+    auto findings = schema_findings(a, b, "A", "B", policy);
+    int errors = 0;
+    for (const auto& f : findings) errors += f.severity == "error";
+    if (opts.format == "json") {
+        Report r;
+        r.tool_version = kVersion;
+        r.command = "diff";
+        r.run_id = new_run_id();
+        r.started_at = utc_now();
+        r.provider_kind = "external";
+        r.provider_description = "A: " + name_a + "; B: " + name_b;
+        r.server_version = a.server_version;
+        GateResult g;
+        g.id = "schema-equality";
+        g.findings = findings;
+        g.status = errors ? "fail" : findings.empty() ? "pass" : "warn";
+        g.summary = std::to_string(findings.size()) + " difference(s) between A and B";
+        g.metrics["objects_a"] = static_cast<double>(a.objects.size());
+        g.metrics["objects_b"] = static_cast<double>(b.objects.size());
+        g.duration_ms = ms_since(t);
+        r.gates.push_back(g);
+        r.duration_ms = ms_since(t);
+        settle_outcome(r);
+        std::cout << report_to_json(r);
+    } else {
+        std::cout << "A: " << name_a << " (" << a.objects.size() << " objects)\nB: " << name_b << " (" << b.objects.size() << " objects)\n";
+        for (const auto& f : findings) {
+            std::cout << "\n" << (f.severity == "error" ? "-" : "~") << " " << f.rule << "  " << f.object << "\n";
+            if (f.details.count("reference_definition")) std::cout << "    A: " << f.details.at("reference_definition") << "\n";
+            if (f.details.count("compared_definition")) std::cout << "    B: " << f.details.at("compared_definition") << "\n";
+        }
+        std::cout << "\n" << (findings.empty() ? "equal" : std::to_string(findings.size()) + " difference(s)") << "\n";
+    }
+    return errors ? 1 : 0;
+}
+
+int reap_command(bool include_kept) {
+    int n = reap_stale_local_instances(default_temp_bases(""), include_kept);
+    std::cout << "reaped " << n << " local instance(s)\n";
+    return 0;
+}
+
+}  // namespace pggate

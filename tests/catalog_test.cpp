@@ -1,0 +1,564 @@
+// The catalog snapshot and the schema diff against a real PostgreSQL: equal schemas built different ways
+// must compare equal (byte for byte), and every single change must yield exactly one typed finding.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "harness/catalog.h"
+#include "harness/pg.h"
+#include "harness/run.h"
+#include "harness/schema_diff.h"
+#include "tests/support/test_server.h"
+
+namespace pggate {
+namespace {
+
+using testing::TestServer;
+
+Snapshot snapshot_db(const Database& db) {
+    PgConn conn(db.conninfo);
+    return read_snapshot(conn);
+}
+
+// A fresh database with `sql` applied, and its snapshot.
+Snapshot snapshot_of(const std::string& sql, Database* keep = nullptr) {
+    Database db = TestServer::shared().create("cat");
+    if (!sql.empty()) TestServer::shared().exec(db, sql);
+    if (keep) *keep = db;
+    return snapshot_db(db);
+}
+
+// Snapshots of several scripts, each in its own fresh database, built and read by a few workers at once
+// (each worker has its own connections; CREATE DATABASE requests that overlap share their checkpoint).
+std::vector<Snapshot> snapshots_of(const std::vector<std::string>& scripts) {
+    static const std::string admin = conninfo_with_dbname(TestServer::shared().create("cat").conninfo, "postgres");
+    static std::atomic<int> counter{0};
+    std::vector<Snapshot> out(scripts.size());
+    std::vector<std::string> errors(scripts.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        PgConn admin_conn(admin);
+        for (size_t i = next++; i < scripts.size(); i = next++) {
+            try {
+                std::string name = "catw_" + std::to_string(++counter);
+                admin_conn.exec("CREATE DATABASE " + name + " TEMPLATE template0 STRATEGY FILE_COPY");
+                PgConn conn(conninfo_with_dbname(admin, name));
+                if (!scripts[i].empty()) conn.exec(scripts[i]);
+                out[i] = read_snapshot(conn);
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        }
+    };
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 4; ++w) workers.emplace_back(work);
+    for (auto& t : workers) t.join();
+    for (size_t i = 0; i < scripts.size(); ++i)
+        if (!errors[i].empty()) throw std::runtime_error("script " + std::to_string(i) + " failed: " + errors[i] + "\n" + scripts[i]);
+    return out;
+}
+
+std::string describe(const std::vector<SchemaDifference>& diffs) {
+    std::string out;
+    for (const auto& d : diffs) {
+        out += "  " + d.kind + "." + d.change + " " + d.id;
+        if (!d.changed_attrs.empty()) {
+            out += " [";
+            for (const auto& a : d.changed_attrs) out += a + " ";
+            out += "]";
+        }
+        out += "\n    reference: " + d.reference_definition + "\n    other:     " + d.other_definition + "\n";
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. Equal schemas built different ways.
+
+struct EqualCase {
+    const char* name;
+    const char* a;
+    const char* b;
+    bool byte_identical;  // false when only column order differs (positions are in the snapshot)
+};
+
+const std::vector<EqualCase>& equal_cases() {
+    static const std::vector<EqualCase> cases = {
+        {"statement order permuted",
+         "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+         "CREATE TABLE parent (id int PRIMARY KEY, m mood);"
+         "CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent ON DELETE CASCADE, note text);"
+         "CREATE INDEX child_parent_idx ON child (parent_id);"
+         "CREATE SEQUENCE ticket_seq INCREMENT BY 5;"
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+         "CREATE TRIGGER child_touch BEFORE UPDATE ON child FOR EACH ROW EXECUTE FUNCTION touch();"
+         "CREATE VIEW child_notes AS SELECT id, note FROM child;"
+         "CREATE SCHEMA audit; CREATE TABLE audit.log (id bigint GENERATED ALWAYS AS IDENTITY, msg text);",
+         "CREATE SCHEMA audit; CREATE TABLE audit.log (id bigint GENERATED ALWAYS AS IDENTITY, msg text);"
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+         "CREATE SEQUENCE ticket_seq INCREMENT BY 5;"
+         "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+         "CREATE TABLE parent (id int PRIMARY KEY, m mood);"
+         "CREATE TABLE child (id int PRIMARY KEY, parent_id int, note text);"
+         "CREATE VIEW child_notes AS SELECT id, note FROM child;"
+         "CREATE TRIGGER child_touch BEFORE UPDATE ON child FOR EACH ROW EXECUTE FUNCTION touch();"
+         "CREATE INDEX child_parent_idx ON child (parent_id);"
+         "ALTER TABLE child ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE;",
+         true},
+        {"constraints and indexes added by ALTER instead of in CREATE TABLE",
+         "CREATE TABLE t (id int PRIMARY KEY, a text NOT NULL DEFAULT 'x' UNIQUE, b int CHECK (b > 0));"
+         "CREATE INDEX t_b_idx ON t (b);",
+         "CREATE TABLE t (id int, a text, b int);"
+         "ALTER TABLE t ADD PRIMARY KEY (id);"
+         "ALTER TABLE t ALTER a SET NOT NULL, ALTER a SET DEFAULT 'x';"
+         "ALTER TABLE t ADD UNIQUE (a);"
+         "ALTER TABLE t ADD CHECK (b > 0);"
+         "CREATE INDEX t_b_idx ON t (b);",
+         true},
+        {"a dropped column leaves no trace",
+         "CREATE TABLE t (id int, a text, b int);",
+         "CREATE TABLE t (id int, junk int, a text, gone text, b int);"
+         "CREATE INDEX t_junk_idx ON t (junk);"
+         "ALTER TABLE t DROP COLUMN junk; ALTER TABLE t DROP COLUMN gone;",
+         true},
+        {"partition created with PARTITION OF versus a standalone table attached later",
+         "CREATE TABLE m (id int NOT NULL, ts date NOT NULL, v text, CONSTRAINT m_v_check CHECK (v <> '')) PARTITION BY RANGE (ts);"
+         "CREATE INDEX m_v_idx ON m (v);"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+         "CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+         "CREATE TABLE m (id int NOT NULL, ts date NOT NULL, v text, CONSTRAINT m_v_check CHECK (v <> '')) PARTITION BY RANGE (ts);"
+         "CREATE INDEX m_v_idx ON ONLY m (v);"
+         "CREATE TABLE m_2024 (v text, ts date NOT NULL, id int NOT NULL, CONSTRAINT m_v_check CHECK (v <> ''));"
+         "CREATE INDEX m_2024_own_idx ON m_2024 (v);"
+         "ALTER TABLE m ATTACH PARTITION m_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+         "ALTER INDEX m_v_idx ATTACH PARTITION m_2024_own_idx;"
+         "CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+         "ALTER INDEX m_v_idx ATTACH PARTITION m_2025_v_idx;",
+         true},
+        {"primary key added later via ALTER on a partitioned table",
+         "CREATE TABLE m (id int, ts date, PRIMARY KEY (id, ts)) PARTITION BY RANGE (ts);"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+         "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts);"
+         "CREATE TABLE m_2024 (id int, ts date);"
+         "ALTER TABLE m_2024 ADD PRIMARY KEY (id, ts);"
+         "ALTER TABLE m ATTACH PARTITION m_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+         "ALTER TABLE m ADD PRIMARY KEY (id, ts);",
+         true},
+        {"triggers on a partitioned parent, cloned to partitions",
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+         "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts);"
+         "CREATE TRIGGER m_touch BEFORE UPDATE ON m FOR EACH ROW EXECUTE FUNCTION touch();"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+         "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts);"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+         "CREATE TRIGGER m_touch BEFORE UPDATE ON m FOR EACH ROW EXECUTE FUNCTION touch();",
+         true},
+        {"foreign key to a partitioned table, before and after its partitions",
+         "CREATE TABLE m (id int, ts date, PRIMARY KEY (id, ts)) PARTITION BY RANGE (ts);"
+         "CREATE TABLE r (id int, m_id int, m_ts date, FOREIGN KEY (m_id, m_ts) REFERENCES m);"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+         "CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+         "CREATE TABLE m (id int, ts date, PRIMARY KEY (id, ts)) PARTITION BY RANGE (ts);"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+         "CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+         "CREATE TABLE r (id int, m_id int, m_ts date);"
+         "ALTER TABLE r ADD FOREIGN KEY (m_id, m_ts) REFERENCES m;",
+         true},
+        {"partitioned table referencing another table, FK cloned to partitions",
+         "CREATE TABLE p (id int PRIMARY KEY);"
+         "CREATE TABLE m (id int, p_id int REFERENCES p, ts date) PARTITION BY RANGE (ts);"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+         "CREATE TABLE p (id int PRIMARY KEY);"
+         "CREATE TABLE m (id int, p_id int, ts date) PARTITION BY RANGE (ts);"
+         "CREATE TABLE m_2024 (id int, p_id int REFERENCES p, ts date);"
+         "ALTER TABLE m_2024 RENAME CONSTRAINT m_2024_p_id_fkey TO m_p_id_fkey;"
+         "ALTER TABLE m ATTACH PARTITION m_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+         "ALTER TABLE m ADD CONSTRAINT m_p_id_fkey FOREIGN KEY (p_id) REFERENCES p;",
+         true},
+        {"enum label inserted with BEFORE versus declared in order",
+         "CREATE TYPE e AS ENUM ('a', 'b', 'c');",
+         "CREATE TYPE e AS ENUM ('a', 'c'); ALTER TYPE e ADD VALUE 'b' BEFORE 'c';",
+         true},
+        {"identity, serial and sequence options spelled differently",
+         "CREATE TABLE t (id bigint GENERATED BY DEFAULT AS IDENTITY (START WITH 10), s serial);",
+         "CREATE TABLE t (id bigint NOT NULL, s integer NOT NULL);"
+         "ALTER TABLE t ALTER id ADD GENERATED BY DEFAULT AS IDENTITY (START 10);"
+         "CREATE SEQUENCE t_s_seq AS integer; ALTER TABLE t ALTER s SET DEFAULT nextval('t_s_seq');"
+         "ALTER SEQUENCE t_s_seq OWNED BY t.s;",
+         true},
+        {"columns added by ALTER sit in another order",
+         "CREATE TABLE t (id int PRIMARY KEY, a text, b int);",
+         "CREATE TABLE t (id int PRIMARY KEY); ALTER TABLE t ADD COLUMN b int; ALTER TABLE t ADD COLUMN a text;",
+         false},
+    };
+    return cases;
+}
+
+TEST(CatalogEqual, EqualSchemasBuiltDifferentWaysCompareEqual) {
+    std::vector<std::string> scripts;
+    for (const auto& c : equal_cases()) {
+        scripts.push_back(c.a);
+        scripts.push_back(c.b);
+    }
+    auto snaps = snapshots_of(scripts);
+    for (size_t i = 0; i < equal_cases().size(); ++i) {
+        const auto& c = equal_cases()[i];
+        const Snapshot& a = snaps[2 * i];
+        const Snapshot& b = snaps[2 * i + 1];
+        auto diffs = diff_snapshots(a, b, DiffPolicy{});
+        EXPECT_TRUE(diffs.empty()) << c.name << ":\n" << describe(diffs);
+        auto back = diff_snapshots(b, a, DiffPolicy{});
+        EXPECT_TRUE(back.empty()) << c.name << " (reversed):\n" << describe(back);
+        if (c.byte_identical) {
+            EXPECT_EQ(snapshot_to_json(a), snapshot_to_json(b)) << c.name;
+        } else {
+            EXPECT_NE(snapshot_to_json(a), snapshot_to_json(b)) << c.name;
+        }
+        EXPECT_GT(a.objects.size(), 0u) << c.name;
+    }
+}
+
+TEST(CatalogEqual, ColumnOrderIsAFindingOnlyWhenThePolicyAsksForIt) {
+    auto snaps = snapshots_of({"CREATE TABLE t (id int PRIMARY KEY, a text, b int);",
+                               "CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN b int; ALTER TABLE t ADD COLUMN a text;"
+                               "ALTER TABLE t ADD PRIMARY KEY (id);"});
+    EXPECT_TRUE(diff_snapshots(snaps[0], snaps[1], DiffPolicy{}).empty());
+    for (const char* mode : {"warn", "fail"}) {
+        DiffPolicy policy;
+        policy.column_order = mode;
+        auto diffs = diff_snapshots(snaps[0], snaps[1], policy);
+        ASSERT_EQ(diffs.size(), 1u) << describe(diffs);
+        EXPECT_EQ(diffs[0].kind, "column-order");
+        EXPECT_EQ(diffs[0].id, "public.t");
+        EXPECT_EQ(diffs[0].change, "changed");
+        EXPECT_EQ(diffs[0].reference_definition, "id, a, b");
+        EXPECT_EQ(diffs[0].other_definition, "id, b, a");
+    }
+    // Same order (with a dropped column in between on one side): no column-order finding even when asked.
+    auto same = snapshots_of({"CREATE TABLE t (id int, a text);", "CREATE TABLE t (id int, x int, a text); ALTER TABLE t DROP x;"});
+    DiffPolicy warn;
+    warn.column_order = "warn";
+    EXPECT_TRUE(diff_snapshots(same[0], same[1], warn).empty());
+}
+
+TEST(CatalogEqual, AttverOptionNeverReachesTheSnapshot) {
+    Database db;
+    Snapshot s = snapshot_of("CREATE TABLE t (id int, a text);"
+                             "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts);"
+                             "CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+                             "ALTER TABLE t ALTER a SET (n_distinct = 100);",
+                             &db);
+    PgConn conn(db.conninfo);
+    // The raw catalog really carries it (this PostgreSQL build adds it to every column)...
+    PgResult r = conn.exec("SELECT count(*) FILTER (WHERE array_to_string(attoptions, ',') LIKE '%pg_attver=%'), count(*) "
+                           "FROM pg_attribute WHERE attrelid IN ('t'::regclass, 'm'::regclass, 'm_1'::regclass) "
+                           "AND attnum > 0 AND NOT attisdropped");
+    EXPECT_EQ(r.get(0, 0), r.get(0, 1)) << "expected pg_attver=N in attoptions of every column";
+    EXPECT_NE(r.get(0, 0), "0");
+    // ...and the snapshot never does, while options a user set survive.
+    std::string json = snapshot_to_json(s);
+    EXPECT_EQ(json.find("pg_attver"), std::string::npos) << json;
+    auto a = s.objects.find(snapshot_key("column", "public.t.a"));
+    ASSERT_NE(a, s.objects.end());
+    EXPECT_EQ(a->second.attrs["options"], "n_distinct=100");
+    auto id = s.objects.find(snapshot_key("column", "public.t.id"));
+    ASSERT_NE(id, s.objects.end());
+    EXPECT_EQ(id->second.attrs.count("options"), 0u);
+}
+
+TEST(CatalogEqual, ReadingTheSameDatabaseTwiceIsByteIdentical) {
+    Database db;
+    Snapshot first = snapshot_of(equal_cases()[0].a, &db);
+    TestServer::shared().exec(db, equal_cases()[3].a);
+    first = snapshot_db(db);
+    Snapshot second = snapshot_db(db);
+    EXPECT_EQ(snapshot_to_json(first), snapshot_to_json(second));
+    EXPECT_TRUE(diff_snapshots(first, second, DiffPolicy{}).empty());
+    EXPECT_GT(first.objects.size(), 20u);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. Single changes: exactly one finding of the right kind, change and identity.
+
+struct ChangeCase {
+    std::string name;
+    std::string base;    // applied to both databases
+    std::string change;  // applied to the compared database only
+    std::string kind;
+    std::string change_kind;  // missing | extra | changed
+    std::string id;
+};
+
+constexpr const char* kTable = "CREATE TABLE t (id int NOT NULL, a varchar(50), b int, c text);";
+constexpr const char* kFk =
+    "CREATE TABLE p (id int PRIMARY KEY); CREATE TABLE c (id int, p_id int CONSTRAINT c_p_id_fkey REFERENCES p);";
+constexpr const char* kPartitioned =
+    "CREATE TABLE m (id int NOT NULL, ts date NOT NULL, v text) PARTITION BY RANGE (ts);"
+    "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+    "CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+    "CREATE INDEX m_v_idx ON m (v);";
+constexpr const char* kTrigger =
+    "CREATE TABLE t (id int); CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+    "CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();";
+
+std::string cat(const char* a, const char* b) { return std::string(a) + b; }
+
+const std::vector<ChangeCase>& change_cases() {
+    static const std::vector<ChangeCase> cases = {
+        // Columns.
+        {"column type", kTable, "ALTER TABLE t ALTER b TYPE bigint;", "column", "changed", "public.t.b"},
+        {"column typmod", kTable, "ALTER TABLE t ALTER a TYPE varchar(60);", "column", "changed", "public.t.a"},
+        {"column default", kTable, "ALTER TABLE t ALTER b SET DEFAULT 5;", "column", "changed", "public.t.b"},
+        {"column not null", kTable, "ALTER TABLE t ALTER b SET NOT NULL;", "column", "changed", "public.t.b"},
+        {"column identity", kTable, "ALTER TABLE t ALTER id ADD GENERATED ALWAYS AS IDENTITY;", "column", "changed", "public.t.id"},
+        {"column identity kind", "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY);",
+         "ALTER TABLE t ALTER id SET GENERATED BY DEFAULT;", "column", "changed", "public.t.id"},
+        {"column identity sequence options", "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY);",
+         "ALTER TABLE t ALTER id SET INCREMENT BY 10;", "column", "changed", "public.t.id"},
+        {"generated column expression", "CREATE TABLE t (a int, g int GENERATED ALWAYS AS (a * 2) STORED);",
+         "ALTER TABLE t DROP g; ALTER TABLE t ADD g int GENERATED ALWAYS AS (a * 3) STORED;", "column", "changed", "public.t.g"},
+        {"column collation", kTable, "ALTER TABLE t ALTER c TYPE text COLLATE \"C\";", "column", "changed", "public.t.c"},
+        {"column statistics target", kTable, "ALTER TABLE t ALTER b SET STATISTICS 500;", "column", "changed", "public.t.b"},
+        {"column storage", kTable, "ALTER TABLE t ALTER c SET STORAGE EXTERNAL;", "column", "changed", "public.t.c"},
+        {"column missing", kTable, "ALTER TABLE t DROP COLUMN c;", "column", "missing", "public.t.c"},
+        {"column extra", kTable, "ALTER TABLE t ADD COLUMN d int;", "column", "extra", "public.t.d"},
+        {"column comment", kTable, "COMMENT ON COLUMN t.a IS 'the a';", "column", "changed", "public.t.a"},
+        // Constraints.
+        {"check expression", "CREATE TABLE t (a int, CONSTRAINT t_a_check CHECK (a > 0));",
+         "ALTER TABLE t DROP CONSTRAINT t_a_check, ADD CONSTRAINT t_a_check CHECK (a > 1);", "constraint", "changed",
+         "public.t.t_a_check"},
+        {"foreign key on delete action", kFk,
+         "ALTER TABLE c DROP CONSTRAINT c_p_id_fkey, ADD CONSTRAINT c_p_id_fkey FOREIGN KEY (p_id) REFERENCES p ON DELETE CASCADE;",
+         "constraint", "changed", "public.c.c_p_id_fkey"},
+        {"unique constraint extra", kTable, "ALTER TABLE t ADD CONSTRAINT t_a_key UNIQUE (a);", "constraint", "extra",
+         "public.t.t_a_key"},
+        {"unique constraint columns", "CREATE TABLE t (a int, b int, CONSTRAINT t_a_key UNIQUE (a));",
+         "ALTER TABLE t DROP CONSTRAINT t_a_key, ADD CONSTRAINT t_a_key UNIQUE (a, b);", "constraint", "changed",
+         "public.t.t_a_key"},
+        {"deferrable", kFk, "ALTER TABLE c ALTER CONSTRAINT c_p_id_fkey DEFERRABLE INITIALLY DEFERRED;", "constraint", "changed",
+         "public.c.c_p_id_fkey"},
+        {"not valid", "CREATE TABLE t (a int, CONSTRAINT t_a_check CHECK (a > 0));",
+         "ALTER TABLE t DROP CONSTRAINT t_a_check; ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID;", "constraint",
+         "changed", "public.t.t_a_check"},
+        {"primary key missing", "CREATE TABLE t (id int PRIMARY KEY, a int);", "ALTER TABLE t DROP CONSTRAINT t_pkey;", "constraint",
+         "missing", "public.t.t_pkey"},
+        {"primary key never declared", "CREATE TABLE t (id int, a int);", "ALTER TABLE t ADD PRIMARY KEY (id);", "constraint",
+         "extra", "public.t.t_pkey"},
+        {"exclusion constraint", "CREATE TABLE t (a int, b int);",
+         "ALTER TABLE t ADD CONSTRAINT t_a_excl EXCLUDE USING btree (a WITH =);", "constraint", "extra", "public.t.t_a_excl"},
+        // Indexes.
+        {"index partial predicate", "CREATE TABLE t (a int, b int, c text); CREATE INDEX t_a_idx ON t (a);",
+         "DROP INDEX t_a_idx; CREATE INDEX t_a_idx ON t (a) WHERE a > 0;", "index", "changed", "public.t_a_idx"},
+        {"index include", "CREATE TABLE t (a int, b int, c text); CREATE INDEX t_a_idx ON t (a);",
+         "DROP INDEX t_a_idx; CREATE INDEX t_a_idx ON t (a) INCLUDE (b);", "index", "changed", "public.t_a_idx"},
+        {"index expression", "CREATE TABLE t (a int, b int, c text); CREATE INDEX t_c_idx ON t (lower(c));",
+         "DROP INDEX t_c_idx; CREATE INDEX t_c_idx ON t (upper(c));", "index", "changed", "public.t_c_idx"},
+        {"index uniqueness", "CREATE TABLE t (a int, b int, c text); CREATE INDEX t_a_idx ON t (a);",
+         "DROP INDEX t_a_idx; CREATE UNIQUE INDEX t_a_idx ON t (a);", "index", "changed", "public.t_a_idx"},
+        {"index method", "CREATE TABLE t (a int, b int, c text); CREATE INDEX t_a_idx ON t (a);",
+         "DROP INDEX t_a_idx; CREATE INDEX t_a_idx ON t USING hash (a);", "index", "changed", "public.t_a_idx"},
+        {"index missing", "CREATE TABLE t (a int, b int, c text); CREATE INDEX t_a_idx ON t (a);", "DROP INDEX t_a_idx;", "index",
+         "missing", "public.t_a_idx"},
+        {"index with a quoted name", "CREATE TABLE t (a int, b int); CREATE INDEX \"t a idx\" ON t (a);",
+         "DROP INDEX \"t a idx\"; CREATE INDEX \"t a idx\" ON t (b);", "index", "changed", "public.\"t a idx\""},
+        // Partitions.
+        {"partition bound", kPartitioned,
+         "ALTER TABLE m DETACH PARTITION m_2025; ALTER TABLE m ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');",
+         "partition", "changed", "public.m_2025"},
+        {"partition missing", kPartitioned, "DROP TABLE m_2025;", "partition", "missing", "public.m_2025"},
+        {"partition extra", kPartitioned, "CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+         "partition", "extra", "public.m_2026"},
+        {"partition detached into a plain table", kPartitioned, "ALTER TABLE m DETACH PARTITION m_2025;", "partition", "missing",
+         "public.m_2025"},
+        {"default partition extra", kPartitioned, "CREATE TABLE m_default PARTITION OF m DEFAULT;", "partition", "extra",
+         "public.m_default"},
+        {"partition key", "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts);",
+         "DROP TABLE m; CREATE TABLE m (id int, ts date) PARTITION BY RANGE (id);", "table", "changed", "public.m"},
+        {"partition strategy", "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (id);",
+         "DROP TABLE m; CREATE TABLE m (id int, ts date) PARTITION BY HASH (id);", "table", "changed", "public.m"},
+        {"index missing on a partitioned parent", kPartitioned, "DROP INDEX m_v_idx;", "index", "missing", "public.m_v_idx"},
+        {"primary key missing on a partitioned parent", cat(kPartitioned, "ALTER TABLE m ADD PRIMARY KEY (id, ts);"),
+         "ALTER TABLE m DROP CONSTRAINT m_pkey;", "constraint", "missing", "public.m.m_pkey"},
+        {"primary key never declared on a partitioned parent",
+         "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts);"
+         "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+         "ALTER TABLE m ADD PRIMARY KEY (id, ts);", "constraint", "extra", "public.m.m_pkey"},
+        {"check constraint on a partitioned parent", kPartitioned, "ALTER TABLE m ADD CONSTRAINT m_v_check CHECK (v <> '');",
+         "constraint", "extra", "public.m.m_v_check"},
+        {"check constraint on one partition only", kPartitioned, "ALTER TABLE m_2024 ADD CONSTRAINT m_2024_v_check CHECK (v <> '');",
+         "constraint", "extra", "public.m_2024.m_2024_v_check"},
+        {"index on one partition only", kPartitioned, "CREATE INDEX m_2024_id_idx ON m_2024 (id);", "index", "extra",
+         "public.m_2024_id_idx"},
+        {"default on one partition only", kPartitioned, "ALTER TABLE m_2024 ALTER v SET DEFAULT 'x';", "column", "extra",
+         "public.m_2024.v"},
+        {"not null on one partition only", kPartitioned, "ALTER TABLE m_2024 ALTER v SET NOT NULL;", "column", "extra",
+         "public.m_2024.v"},
+        {"trigger on one partition only", cat(kPartitioned, "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"),
+         "CREATE TRIGGER m_2024_touch BEFORE INSERT ON m_2024 FOR EACH ROW EXECUTE FUNCTION touch();", "trigger", "extra",
+         "public.m_2024.m_2024_touch"},
+        {"foreign key to a partitioned table", cat(kPartitioned, "ALTER TABLE m ADD PRIMARY KEY (id, ts); CREATE TABLE r (m_id int, m_ts date, CONSTRAINT r_m_fkey FOREIGN KEY (m_id, m_ts) REFERENCES m);"),
+         "ALTER TABLE r DROP CONSTRAINT r_m_fkey, ADD CONSTRAINT r_m_fkey FOREIGN KEY (m_id, m_ts) REFERENCES m ON DELETE CASCADE;",
+         "constraint", "changed", "public.r.r_m_fkey"},
+        // Views, sequences, functions, triggers.
+        {"view body", "CREATE VIEW v AS SELECT 1 AS x;", "CREATE OR REPLACE VIEW v AS SELECT 2 AS x;", "view", "changed", "public.v"},
+        {"materialized view body", "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;",
+         "DROP MATERIALIZED VIEW mv; CREATE MATERIALIZED VIEW mv AS SELECT 2 AS x;", "materialized-view", "changed", "public.mv"},
+        {"materialized view index", "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;", "CREATE INDEX mv_x_idx ON mv (x);", "index",
+         "extra", "public.mv_x_idx"},
+        {"sequence increment", "CREATE SEQUENCE s;", "ALTER SEQUENCE s INCREMENT BY 2;", "sequence", "changed", "public.s"},
+        {"sequence missing", "CREATE SEQUENCE s;", "DROP SEQUENCE s;", "sequence", "missing", "public.s"},
+        {"function body", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';",
+         "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';", "function", "changed", "public.f()"},
+        {"function volatility", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';", "ALTER FUNCTION f() IMMUTABLE;",
+         "function", "changed", "public.f()"},
+        {"function overload extra", "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a';",
+         "CREATE FUNCTION f(a text) RETURNS text LANGUAGE sql AS 'SELECT a';", "function", "extra", "public.f(a text)"},
+        {"trigger timing", kTrigger,
+         "DROP TRIGGER t_touch ON t; CREATE TRIGGER t_touch AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();", "trigger",
+         "changed", "public.t.t_touch"},
+        {"trigger events", kTrigger,
+         "DROP TRIGGER t_touch ON t; CREATE TRIGGER t_touch BEFORE INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();",
+         "trigger", "changed", "public.t.t_touch"},
+        {"trigger disabled", kTrigger, "ALTER TABLE t DISABLE TRIGGER t_touch;", "trigger", "changed", "public.t.t_touch"},
+        // Types and extensions.
+        {"enum label added", "CREATE TYPE e AS ENUM ('a', 'b');", "ALTER TYPE e ADD VALUE 'c';", "type", "changed", "public.e"},
+        {"enum label order", "CREATE TYPE e AS ENUM ('a', 'b');", "DROP TYPE e; CREATE TYPE e AS ENUM ('b', 'a');", "type",
+         "changed", "public.e"},
+        {"domain check", "CREATE DOMAIN d AS int CONSTRAINT d_check CHECK (VALUE > 0);",
+         "ALTER DOMAIN d DROP CONSTRAINT d_check; ALTER DOMAIN d ADD CONSTRAINT d_check CHECK (VALUE > 1);", "type", "changed",
+         "public.d"},
+        {"domain not null", "CREATE DOMAIN d AS int;", "ALTER DOMAIN d SET NOT NULL;", "type", "changed", "public.d"},
+        {"composite type attribute", "CREATE TYPE ct AS (x int, y text);", "ALTER TYPE ct ADD ATTRIBUTE z int;", "type", "changed",
+         "public.ct"},
+        {"composite type attribute type", "CREATE TYPE ct AS (x int, y text);", "ALTER TYPE ct ALTER ATTRIBUTE x TYPE bigint;", "type",
+         "changed", "public.ct"},
+        {"range subtype", "CREATE TYPE r AS RANGE (subtype = int4);", "DROP TYPE r; CREATE TYPE r AS RANGE (subtype = int8);", "type",
+         "changed", "public.r"},
+        {"extension extra", "", "CREATE EXTENSION citext;", "extension", "extra", "citext"},
+        {"extension missing", "CREATE EXTENSION pg_trgm;", "DROP EXTENSION pg_trgm;", "extension", "missing", "pg_trgm"},
+        // Table properties.
+        {"table comment", kTable, "COMMENT ON TABLE t IS 'the t';", "table", "changed", "public.t"},
+        {"reloptions fillfactor", kTable, "ALTER TABLE t SET (fillfactor = 70);", "table", "changed", "public.t"},
+        {"row level security", kTable, "ALTER TABLE t ENABLE ROW LEVEL SECURITY;", "table", "changed", "public.t"},
+        {"unlogged table", kTable, "ALTER TABLE t SET UNLOGGED;", "table", "changed", "public.t"},
+        {"replica identity", kTable, "ALTER TABLE t REPLICA IDENTITY FULL;", "table", "changed", "public.t"},
+        {"replica identity index",
+         "CREATE TABLE t (a int NOT NULL, b int NOT NULL); CREATE UNIQUE INDEX t_a_idx ON t (a); CREATE UNIQUE INDEX t_b_idx ON t (b);"
+         "ALTER TABLE t REPLICA IDENTITY USING INDEX t_a_idx;",
+         "ALTER TABLE t REPLICA IDENTITY USING INDEX t_b_idx;", "table", "changed", "public.t"},
+        {"row level security policy", "CREATE TABLE t (a int); ALTER TABLE t ENABLE ROW LEVEL SECURITY;",
+         "CREATE POLICY t_own ON t USING (a > 0);", "policy", "extra", "public.t.t_own"},
+        {"table missing", kTable, "DROP TABLE t;", "table", "missing", "public.t"},
+        {"table extra", "", kTable, "table", "extra", "public.t"},
+        {"schema extra", "", "CREATE SCHEMA s;", "schema", "extra", "s"},
+        {"schema missing", "CREATE SCHEMA s; CREATE TABLE s.t (a int PRIMARY KEY); CREATE SEQUENCE s.q;", "DROP SCHEMA s CASCADE;",
+         "schema", "missing", "s"},
+    };
+    return cases;
+}
+
+TEST(CatalogChange, EverySingleChangeYieldsExactlyOneFinding) {
+    std::vector<std::string> scripts;
+    for (const auto& c : change_cases()) {
+        scripts.push_back(c.base);
+        scripts.push_back(c.base + c.change);
+    }
+    auto snaps = snapshots_of(scripts);
+    for (size_t i = 0; i < change_cases().size(); ++i) {
+        const auto& c = change_cases()[i];
+        auto diffs = diff_snapshots(snaps[2 * i], snaps[2 * i + 1], DiffPolicy{});
+        if (diffs.size() != 1) {
+            ADD_FAILURE() << c.name << ": expected exactly one finding, got " << diffs.size() << "\n" << describe(diffs);
+            continue;
+        }
+        EXPECT_EQ(diffs[0].kind, c.kind) << c.name << ":\n" << describe(diffs);
+        EXPECT_EQ(diffs[0].change, c.change_kind) << c.name << ":\n" << describe(diffs);
+        EXPECT_EQ(diffs[0].id, c.id) << c.name << ":\n" << describe(diffs);
+        // The other direction is the mirror image.
+        auto back = diff_snapshots(snaps[2 * i + 1], snaps[2 * i], DiffPolicy{});
+        if (back.size() != 1) {
+            ADD_FAILURE() << c.name << " (reversed): expected exactly one finding, got " << back.size() << "\n" << describe(back);
+            continue;
+        }
+        std::string mirrored = c.change_kind == "missing" ? "extra"
+                               : c.change_kind == "extra" ? "missing"
+                                                                       : "changed";
+        EXPECT_EQ(back[0].change, mirrored) << c.name;
+        EXPECT_EQ(back[0].id, c.id) << c.name;
+        // A finding carries the definitions of the sides that have the object.
+        if (diffs[0].change != "extra") {
+            EXPECT_FALSE(diffs[0].reference_definition.empty()) << c.name;
+        }
+        if (diffs[0].change != "missing") {
+            EXPECT_FALSE(diffs[0].other_definition.empty()) << c.name;
+        }
+        if (diffs[0].change == "changed") {
+            EXPECT_FALSE(diffs[0].changed_attrs.empty()) << c.name;
+        }
+    }
+}
+
+TEST(CatalogChange, ExtensionsUsedByTheTestsAreAvailable) {
+    Database db = TestServer::shared().create("cat");
+    PgConn conn(db.conninfo);
+    PgResult r = conn.exec("SELECT count(*) FROM pg_available_extensions WHERE name IN ('citext', 'pg_trgm')");
+    EXPECT_EQ(r.get(0, 0), "2");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Ignore rules.
+
+TEST(CatalogIgnore, IgnoredTablesHideTheirParts) {
+    auto snaps = snapshots_of({
+        "CREATE TABLE keep (id int PRIMARY KEY);",
+        "CREATE TABLE keep (id int PRIMARY KEY);"
+        "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));"
+        "CREATE INDEX alembic_version_idx ON alembic_version (lower(version_num));"
+        "CREATE TABLE tmp_load (id serial PRIMARY KEY, payload text CHECK (payload <> ''));"
+        "CREATE TABLE tmp_stage (id int) PARTITION BY LIST (id);"
+        "CREATE TABLE tmp_stage_1 PARTITION OF tmp_stage FOR VALUES IN (1) PARTITION BY LIST (id);"
+        "CREATE TABLE tmp_stage_1a PARTITION OF tmp_stage_1 FOR VALUES IN (1);"
+        "CREATE TABLE tmpx (id int);",
+    });
+    // Unfiltered: the extra tables are findings (their parts are implied by the table).
+    auto all = diff_snapshots(snaps[0], snaps[1], DiffPolicy{});
+    ASSERT_EQ(all.size(), 4u) << describe(all);
+    for (const auto& d : all) {
+        EXPECT_EQ(d.change, "extra");
+        EXPECT_EQ(d.kind, "table");
+    }
+
+    DiffPolicy policy;
+    policy.ignore = {{"table", "public.alembic_version"}, {"table", "public.tmp_*"}};
+    auto diffs = diff_snapshots(snaps[0], snaps[1], policy);
+    ASSERT_EQ(diffs.size(), 1u) << describe(diffs);
+    EXPECT_EQ(diffs[0].id, "public.tmpx");
+
+    // A changed ignored table is silent too, parts included.
+    auto changed = snapshots_of({
+        "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL);",
+        "CREATE TABLE alembic_version (version_num varchar(64) NOT NULL PRIMARY KEY, extra int);"
+        "COMMENT ON TABLE alembic_version IS 'x'; CREATE INDEX av_idx ON alembic_version (extra);",
+    });
+    DiffPolicy av;
+    av.ignore = {{"table", "public.alembic_version"}};
+    EXPECT_EQ(diff_snapshots(changed[0], changed[1], DiffPolicy{}).size(), 5u)
+        << describe(diff_snapshots(changed[0], changed[1], DiffPolicy{}));
+    EXPECT_TRUE(diff_snapshots(changed[0], changed[1], av).empty()) << describe(diff_snapshots(changed[0], changed[1], av));
+
+    // A rule of another kind does not hide a table; a "*" rule hides anything that matches.
+    DiffPolicy wrong_kind;
+    wrong_kind.ignore = {{"index", "public.alembic_version"}};
+    EXPECT_FALSE(diff_snapshots(changed[0], changed[1], wrong_kind).empty());
+    DiffPolicy any;
+    any.ignore = {{"*", "public.alembic_*"}};
+    EXPECT_TRUE(diff_snapshots(changed[0], changed[1], any).empty());
+}
+
+}  // namespace
+}  // namespace pggate

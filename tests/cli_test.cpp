@@ -1,0 +1,248 @@
+// The pggate binary end to end, as a user runs it: the bundled scenarios, bad input, signals, diff.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "harness/pg.h"
+#include "harness/process.h"
+#include "tests/support/test_server.h"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace pggate {
+namespace {
+
+using testing::TempDir;
+
+ProcessResult pggate(std::vector<std::string> args) {
+    ProcessSpec p;
+    p.argv = {PGGATE_BIN};
+    p.argv.insert(p.argv.end(), args.begin(), args.end());
+    p.timeout = 300s;
+    p.env_set["CI"] = "true";
+    return run_process(p);
+}
+
+json read_json(const std::string& path) {
+    std::ifstream in(path);
+    return json::parse(in);
+}
+
+std::string scenario(const std::string& name) { return std::string(PGGATE_SOURCE_DIR) + "/scenarios/" + name; }
+
+// tmpfs when there is one, as pggate itself prefers: a data dir on disk costs about a second more.
+std::string fast_base() { return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ""; }
+
+// As root the server runs as an unprivileged user, who must be able to reach the instances folder.
+void open_for_server(const TempDir& d) {
+    fs::permissions(d.path, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    fs::create_directories(d.path + "/instances");
+}
+
+// Copies a scenario into a private folder whose pggate.yaml keeps its server in `temp_dir`,
+// so the test can prove nothing is left there afterwards.
+std::string private_copy(const TempDir& d, const std::string& name) {
+    std::string dest = d.path + "/" + name;
+    fs::copy(scenario(name), dest, fs::copy_options::recursive);
+    fs::remove_all(dest + "/.pggate");
+    fs::create_directories(d.path + "/instances");
+    open_for_server(d);
+    std::ofstream(dest + "/pggate.yaml", std::ios::app) << "local:\n  temp_dir: " << d.path << "/instances\n";
+    return dest;
+}
+
+bool empty_dir(const std::string& p) { return fs::is_empty(p); }
+
+std::vector<const json*> findings_of(const json& report, const std::string& gate) {
+    std::vector<const json*> out;
+    for (const auto& g : report["gates"])
+        if (g["id"] == gate)
+            for (const auto& f : g["findings"]) out.push_back(&f);
+    return out;
+}
+
+TEST(Cli, VersionAndHelp) {
+    auto v = pggate({"--version"});
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_NE(v.out.find("pggate 0."), std::string::npos);
+    auto h = pggate({"--help"});
+    EXPECT_EQ(h.exit_code, 0);
+    for (const char* cmd : {"run", "diff", "snapshot"}) EXPECT_NE(h.out.find(cmd), std::string::npos);
+    EXPECT_EQ(pggate({"frobnicate"}).exit_code, 2);
+}
+
+TEST(Cli, CapacityScenarioFailsWithTheSeedsDrift) {
+    TempDir d(fast_base());
+    std::string proj = private_copy(d, "capacity");
+    auto r = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/out"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_TRUE(empty_dir(d.path + "/instances")) << "a server or temp dir was left behind";
+    json rep = read_json(d.path + "/out/report.json");
+    EXPECT_EQ(rep["schema"], "pggate.report/v1");
+    EXPECT_EQ(rep["status"], "fail");
+    EXPECT_EQ(rep["exit_code"], 1);
+    EXPECT_EQ(rep["provider"]["kind"], "local");
+
+    auto replay = findings_of(rep, "replay");
+    ASSERT_EQ(replay.size(), 1u) << rep.dump(1);
+    const json& f = *replay[0];
+    EXPECT_EQ(f["rule"], "replay.upgrade-from-init-failed");
+    EXPECT_EQ(f["details"]["revision"], "20251224120000");
+    EXPECT_EQ(f["details"]["sqlstate"], "42703");
+    EXPECT_EQ(f["location"]["file"], "migrations/versions/20251224120000_drop_credentials_instance_ids.py");
+    EXPECT_GT(f["location"]["line"].get<int>(), 0);
+
+    auto schema = findings_of(rep, "schema-equality");
+    ASSERT_EQ(schema.size(), 2u) << rep.dump(1);
+    std::set<std::string> objects;
+    for (const auto* s : schema) {
+        EXPECT_EQ((*s)["rule"], "schema-equality.constraint.missing");
+        objects.insert((*s)["object"].get<std::string>());
+    }
+    EXPECT_TRUE(objects.count("public.database_size_stats.database_size_stats_pkey"));
+    EXPECT_TRUE(objects.count("public.database_size_aggregations.database_size_aggregations_pkey"));
+    // The console names them too.
+    EXPECT_NE(r.out.find("database_size_stats_pkey"), std::string::npos);
+    EXPECT_NE(r.out.find("report: "), std::string::npos);
+}
+
+TEST(Cli, FixedCapacityScenarioPasses) {
+    TempDir d(fast_base());
+    std::string proj = private_copy(d, "capacity-fixed");
+    auto r = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/out"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(empty_dir(d.path + "/instances"));
+    json rep = read_json(d.path + "/out/report.json");
+    EXPECT_EQ(rep["status"], "pass");
+    ASSERT_EQ(rep["paths"].size(), 3u);
+    for (const auto& p : rep["paths"]) EXPECT_EQ(p["status"], "ok") << p.dump();
+    for (const auto& g : rep["gates"]) EXPECT_EQ(g["status"], "pass") << g.dump();
+}
+
+TEST(Cli, BadConfigIsExitTwoWithFileAndLine) {
+    TempDir d(fast_base());
+    d.write("init.sql", "SELECT 1;");
+    std::string cfg = d.write("pggate.yaml", "init:\n  scripts: [init.sql]\ngates:\n  schema-equality:\n    colum_order: warn\n");
+    auto r = pggate({"run", "--config", cfg});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("pggate.yaml:5:5: unknown key 'colum_order'"), std::string::npos) << r.err;
+    auto missing = pggate({"run", "--config", d.path + "/nope.yaml"});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("nope.yaml"), std::string::npos);
+}
+
+TEST(Cli, SqlThatDoesNotParseIsExitTwoBeforeAnyServerStarts) {
+    TempDir d(fast_base());
+    std::string proj = private_copy(d, "capacity-fixed");
+    std::string init = proj + "/sql/init_postgresql.sql";
+    std::stringstream ss;
+    ss << std::ifstream(init).rdbuf();
+    const std::string original = ss.str();
+    std::ofstream(init) << original << "\nCREATE TABLE broken (id int,, name text);\n";
+    int lines = static_cast<int>(std::count(original.begin(), original.end(), '\n')) + 2;
+    auto r = pggate({"run", "--config", proj + "/pggate.yaml"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("sql/init_postgresql.sql:" + std::to_string(lines) + ":29: SQL does not parse"), std::string::npos) << r.err;
+    EXPECT_TRUE(empty_dir(d.path + "/instances"));
+}
+
+TEST(Cli, AMigrationThatErrorsIsExitTwoWithFileLineAndSqlstate) {
+    TempDir d(fast_base());
+    d.write("init.sql", "CREATE TABLE a (id int);\n");
+    d.write("m/001_a.up.sql", "CREATE TABLE a (id int);\n");
+    d.write("m/002_b.up.sql", "-- add the index\nCREATE INDEX a_idx ON a (nosuchcolumn);\n");
+    open_for_server(d);
+    std::string cfg = d.write("pggate.yaml", "init: {scripts: [init.sql]}\nchain: {dir: m}\nlocal: {temp_dir: " + d.path + "/instances}\n");
+    auto r = pggate({"run", "--config", cfg, "--report-dir", d.path + "/out"});
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    // CREATE INDEX reports no error position, so the location is the statement's first character.
+    EXPECT_NE(r.err.find("m/002_b.up.sql:2:1: the chain path failed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("SQLSTATE 42703"), std::string::npos) << r.err;
+    json rep = read_json(d.path + "/out/report.json");
+    EXPECT_EQ(rep["gates"][0]["status"], "error");
+    EXPECT_EQ(rep["gates"][1]["status"], "skip");
+    EXPECT_TRUE(empty_dir(d.path + "/instances"));
+}
+
+TEST(Cli, SigintMidRunStopsTheServerAndRemovesTheTempDir) {
+    TempDir d(fast_base());
+    d.write("init.sql", "CREATE TABLE a (id int);\nSELECT pg_sleep(60);\n");
+    std::string inst = d.path + "/instances";
+    open_for_server(d);
+    std::string cfg = d.write("pggate.yaml", "init: {scripts: [init.sql]}\nlocal: {temp_dir: " + inst + "}\n");
+    ProcessSpec p;
+    p.argv = {PGGATE_BIN, "run", "--config", cfg};
+    p.stdout_file = d.path + "/out.txt";
+    p.stderr_file = d.path + "/err.txt";
+    pid_t pid = spawn_process(p);
+    // Wait until the server runs and the sleep is under way.
+    pid_t postmaster = 0;
+    for (int i = 0; i < 1000 && !postmaster; ++i) {
+        std::this_thread::sleep_for(10ms);
+        for (const auto& e : fs::directory_iterator(inst)) {
+            std::ifstream pidfile(e.path() / "data/postmaster.pid");
+            pidfile >> postmaster;
+        }
+    }
+    ASSERT_GT(postmaster, 0);
+    std::this_thread::sleep_for(400ms);
+    kill(pid, SIGINT);
+    int status = 0;
+    for (int i = 0; i < 1000; ++i) {
+        if (waitpid(pid, &status, WNOHANG) == pid) break;
+        std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_TRUE(WIFEXITED(status)) << "pggate did not exit within 10 s of SIGINT";
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_TRUE(empty_dir(inst));
+    EXPECT_FALSE(pid_alive(postmaster));
+}
+
+TEST(Cli, DiffExitCodesAndFindings) {
+    auto& server = testing::TestServer::shared();
+    Database a = server.create("diff_a"), b = server.create("diff_b");
+    const char* ddl = "CREATE TABLE t (id int PRIMARY KEY, name varchar(50) NOT NULL)";
+    server.exec(a, ddl);
+    server.exec(b, ddl);
+    auto same = pggate({"diff", a.conninfo, b.conninfo});
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+    EXPECT_NE(same.out.find("equal"), std::string::npos);
+    server.exec(b, "ALTER TABLE t ADD COLUMN note text; ALTER TABLE t ALTER COLUMN name TYPE varchar(60)");
+    auto diff = pggate({"diff", a.conninfo, b.conninfo});
+    EXPECT_EQ(diff.exit_code, 1);
+    EXPECT_NE(diff.out.find("schema-equality.column.extra  public.t.note"), std::string::npos) << diff.out;
+    EXPECT_NE(diff.out.find("schema-equality.column.changed  public.t.name"), std::string::npos) << diff.out;
+    auto js = pggate({"diff", "--format", "json", a.conninfo, b.conninfo});
+    EXPECT_EQ(js.exit_code, 1);
+    json rep = json::parse(js.out);
+    EXPECT_EQ(rep["gates"][0]["findings"].size(), 2u);
+    auto bad = pggate({"diff", "host=/nonexistent port=1 user=x password=hunter2 dbname=y", b.conninfo});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_EQ((bad.out + bad.err).find("hunter2"), std::string::npos);
+}
+
+TEST(Cli, SnapshotPrintsTheModel) {
+    auto& server = testing::TestServer::shared();
+    Database a = server.create("snap");
+    server.exec(a, "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY)");
+    auto r = pggate({"snapshot", a.conninfo});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    json s = json::parse(r.out);
+    EXPECT_EQ(s["format"], "pggate.snapshot/v1");
+    bool found = false;
+    for (const auto& o : s["objects"]) found |= o["id"] == "public.t.id" && o["attrs"]["identity"] == "always";
+    EXPECT_TRUE(found) << r.out;
+}
+
+}  // namespace
+}  // namespace pggate
