@@ -38,6 +38,12 @@ struct Reader {
     }
 };
 
+// A column's attoptions without the keys PostgreSQL builds add on their own (this build stores pg_attver=N in
+// every column, with N differing per database); NULL when nothing is left.
+std::string user_attoptions(const std::string& alias) {
+    return "NULLIF(array_to_string(ARRAY(SELECT o FROM unnest(" + alias + ".attoptions) o WHERE o NOT LIKE 'pg\\_attver=%' ORDER BY o), ','), '')";
+}
+
 std::string rel_id(const std::string& alias) {
     return "quote_ident(n.nspname) || '.' || quote_ident(" + alias + ".relname)";
 }
@@ -52,7 +58,7 @@ int kind_rank(const std::string& kind) {
     static const std::map<std::string, int> order = {
         {"schema", 0},    {"extension", 1}, {"type", 2},       {"sequence", 3}, {"table", 4},
         {"partition", 5}, {"column", 6},    {"constraint", 7}, {"index", 8},    {"view", 9},
-        {"materialized-view", 10}, {"function", 11}, {"trigger", 12}};
+        {"materialized-view", 10}, {"function", 11}, {"trigger", 12}, {"policy", 13}};
     auto it = order.find(kind);
     return it == order.end() ? 50 : it->second;
 }
@@ -77,6 +83,7 @@ Snapshot read_snapshot(PgConn& conn) {
             "  CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type, "
             "  CASE WHEN t.typtype = 'd' AND t.typnotnull THEN 'true' END AS not_null, "
             "  t.typdefault AS \"default\", "
+            "  CASE WHEN t.typtype = 'r' THEN (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) END AS subtype, "
             "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '; ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid) END AS constraints, "
             "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes "
             "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
@@ -94,7 +101,8 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  array_to_string(c.reloptions, ',') AS reloptions, "
                 "  CASE WHEN c.relrowsecurity THEN 'enabled' END AS row_security, "
                 "  CASE WHEN c.relforcerowsecurity THEN 'forced' END AS row_security_force, "
-                "  CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index' END AS replica_identity, "
+                "  CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index ' || coalesce((SELECT quote_ident(ri.relname) "
+                "     FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident), '?') END AS replica_identity, "
                 "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
                 "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
                 "  obj_description(c.oid, 'pg_class') AS comment "
@@ -102,24 +110,53 @@ Snapshot read_snapshot(PgConn& conn) {
                 "WHERE c.relkind IN ('r', 'p', 'f') AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
         // Columns of tables (partitions inherit theirs from the parent, so they are not repeated).
         // attoptions drops keys PostgreSQL builds add on their own (this build stores pg_attver=N per column).
-        rd.load(std::string("SELECT 'column', ") + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", "
-                "  format_type(a.atttypid, a.atttypmod) AS type, "
-                "  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS collation, "
-                "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS \"default\", "
-                "  CASE WHEN a.attnotnull THEN 'true' ELSE 'false' END AS not_null, "
-                "  CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity, "
-                "  CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated, "
-                "  CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, "
-                "  CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics, "
-                "  NULLIF(array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%' ORDER BY o), ','), '') AS options, "
-                "  col_description(c.oid, a.attnum) AS comment, "
-                "  (SELECT count(*) FROM pg_attribute a2 WHERE a2.attrelid = a.attrelid AND a2.attnum > 0 AND NOT a2.attisdropped AND a2.attnum <= a.attnum)::text AS position "
-                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "JOIN pg_type t ON t.oid = a.atttypid "
-                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        const std::string column_attrs =
+            "  format_type(a.atttypid, a.atttypmod) AS type, "
+            "  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS collation, "
+            "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS \"default\", "
+            "  CASE WHEN a.attnotnull THEN 'true' ELSE 'false' END AS not_null, "
+            "  CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity, "
+            // The identity's own sequence is not an object of the snapshot; its parameters belong to the column.
+            "  CASE WHEN a.attidentity <> '' THEN (SELECT 'start ' || s.seqstart || ' increment ' || s.seqincrement || ' min ' || s.seqmin "
+            "     || ' max ' || s.seqmax || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END "
+            "     FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid WHERE dep.classid = 'pg_class'::regclass "
+            "     AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' "
+            "     ORDER BY dep.objid LIMIT 1) END AS identity_sequence, "
+            "  CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated, "
+            "  CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, "
+            "  CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression, "
+            "  CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics, "
+            "  " + user_attoptions("a") + " AS options, "
+            "  col_description(c.oid, a.attnum) AS comment ";
+        const std::string column_from =
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_type t ON t.oid = a.atttypid "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum ";
+        rd.load("SELECT 'column', " + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", " + column_attrs + ", "
+                "  (SELECT count(*) FROM pg_attribute a2 WHERE a2.attrelid = a.attrelid AND a2.attnum > 0 AND NOT a2.attisdropped AND a2.attnum <= a.attnum)::text AS position " +
+                column_from +
                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND " + kUserNamespace +
                 " AND " + not_extension_member("pg_class", "c.oid"));
-        // Constraints declared on tables; those a partition inherits from its parent are implied by the parent's.
+        // A partition's column is implied by its parent's, except what a partition may set on its own (a default,
+        // NOT NULL, storage, statistics, options, a comment): a column that deviates from its parent's is an object
+        // of the partition (without position: partitions attached later may order their columns differently).
+        rd.load("SELECT 'column', " + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", " + column_attrs +
+                column_from +
+                "JOIN pg_inherits inh ON inh.inhrelid = c.oid "
+                "JOIN pg_attribute pa ON pa.attrelid = inh.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped "
+                "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
+                "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND c.relispartition AND " + kUserNamespace +
+                " AND " + not_extension_member("pg_class", "c.oid") + " AND ("
+                "  pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid) "
+                "  OR (a.attnotnull AND NOT pa.attnotnull) OR a.attstorage <> pa.attstorage "
+                "  OR (a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget) "
+                "  OR (a.attcompression <> '' AND a.attcompression <> pa.attcompression) "
+                "  OR " + user_attoptions("a") + " <> coalesce(" + user_attoptions("pa") + ", '') " +
+                "  OR col_description(c.oid, a.attnum) <> coalesce(col_description(pa.attrelid, pa.attnum), ''))");
+        // Constraints declared on tables. Clones are implied by the constraint they were cloned from (conparentid):
+        // a partition's copies of its parent's keys and foreign keys, and the per-partition rows PostgreSQL adds for
+        // a foreign key that references a partitioned table. CHECK constraints a partition inherits (coninhcount)
+        // are implied by the parent's, whether the partition was created with PARTITION OF or attached later.
         rd.load(std::string("SELECT 'constraint', ") + rel_id("c") + " || '.' || quote_ident(con.conname), " + rel_id("c") + ", "
                 "  CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' WHEN 't' THEN 'trigger' END AS constraint_type, "
                 "  pg_get_constraintdef(con.oid) AS definition, "
@@ -127,14 +164,18 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
                 "  obj_description(con.oid, 'pg_constraint') AS comment "
                 "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE con.contypid = 0 AND " + kUserNamespace + " AND NOT (c.relispartition AND (con.conparentid <> 0 OR (con.contype = 'c' AND NOT con.conislocal))) "
+                "WHERE con.contypid = 0 AND " + kUserNamespace + " AND con.conparentid = 0 AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
                 "AND " + not_extension_member("pg_class", "c.oid"));
         // Indexes, except those backing a constraint (the constraint stands for them) and partition indexes
-        // attached to a parent index (the parent's index stands for them; it records how many are attached).
+        // attached to a parent index (the parent's index stands for them). A parent index records how many of the
+        // table's partitions lack an attached index (only when some do), so a partition that is missing or extra is
+        // one finding about the partition, not a second one about every index of the parent.
         rd.load(std::string("SELECT 'index', quote_ident(n.nspname) || '.' || quote_ident(ic.relname), ") + rel_id("c") + ", "
-                "  regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON ', 'CREATE \\1INDEX ON ') AS definition, "
+                "  regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX (\"([^\"]|\"\")+\"|\\S+) ON ', 'CREATE \\1INDEX ON ') AS definition, "
                 "  CASE WHEN NOT i.indisvalid THEN 'invalid' END AS validity, "
-                "  CASE WHEN ic.relkind = 'I' THEN (SELECT count(*) FROM pg_inherits ih WHERE ih.inhparent = ic.oid)::text END AS attached_partitions, "
+                "  CASE WHEN ic.relkind = 'I' THEN NULLIF((SELECT count(*) FROM pg_inherits pt JOIN pg_class ptc ON ptc.oid = pt.inhrelid "
+                "     WHERE pt.inhparent = c.oid AND ptc.relkind <> 'f' AND NOT EXISTS (SELECT 1 FROM pg_inherits ih JOIN pg_index pi ON pi.indexrelid = ih.inhrelid "
+                "     WHERE ih.inhparent = ic.oid AND pi.indrelid = pt.inhrelid)), 0)::text END AS partitions_without_index, "
                 "  obj_description(ic.oid, 'pg_class') AS comment "
                 "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -147,13 +188,19 @@ Snapshot read_snapshot(PgConn& conn) {
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + not_extension_member("pg_class", "c.oid"));
         // Sequences; those behind identity columns are part of the column's definition.
-        rd.load(std::string("SELECT 'sequence', ") + rel_id("c") + ", '', "
+        // A sequence owned by a column (serial) hangs off that column's table: it goes with the table.
+        const std::string seq_owner_table =
+            "(SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) FROM pg_depend d JOIN pg_class tc ON tc.oid = d.refobjid "
+            "  JOIN pg_namespace tn ON tn.oid = tc.relnamespace WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
+            "  AND d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0 ORDER BY 1 LIMIT 1)";
+        rd.load(std::string("SELECT 'sequence', ") + rel_id("c") + ", coalesce(" + seq_owner_table + ", ''), "
                 "  format_type(s.seqtypid, NULL) AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
                 "  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'true' END AS cycle, "
                 "  (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) FROM pg_depend d "
                 "     JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
                 "     JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
-                "     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a') AS owned_by "
+                "     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0 "
+                "     ORDER BY 1 LIMIT 1) AS owned_by "
                 "FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid") +
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')");
@@ -161,13 +208,24 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS function_kind, "
                 "  pg_get_functiondef(p.oid) AS definition, obj_description(p.oid, 'pg_proc') AS comment "
                 "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                "WHERE p.prokind IN ('f', 'p') AND ") + kUserNamespace + " AND " + not_extension_member("pg_proc", "p.oid"));
+                "WHERE p.prokind IN ('f', 'p') AND ") + kUserNamespace + " AND " + not_extension_member("pg_proc", "p.oid") +
+                // Functions PostgreSQL creates as part of another object (a range type's constructors) go with it.
+                " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i')");
         // Triggers; clones that a partition receives from its parent's trigger are implied by the parent's.
         rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
-                "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER \\S+ ', 'CREATE \\1TRIGGER ') AS definition, "
+                "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
                 "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled "
                 "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+        // Row-level security policies.
+        rd.load(std::string("SELECT 'policy', ") + rel_id("c") + " || '.' || quote_ident(pol.polname), " + rel_id("c") + ", "
+                "  CASE pol.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END AS command, "
+                "  CASE WHEN pol.polpermissive THEN 'permissive' ELSE 'restrictive' END AS mode, "
+                "  (SELECT string_agg(rn, ', ' ORDER BY rn) FROM (SELECT CASE WHEN r = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(r)) END AS rn "
+                "     FROM unnest(pol.polroles) r) roles) AS roles, "
+                "  pg_get_expr(pol.polqual, pol.polrelid) AS \"using\", pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check "
+                "FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
         conn.exec("COMMIT");
     } catch (...) {
         try {
