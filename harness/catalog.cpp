@@ -141,18 +141,20 @@ Snapshot read_snapshot(PgConn& conn) {
         // NOT NULL, storage, statistics, options, a comment): a column that deviates from its parent's is an object
         // of the partition (without position: partitions attached later may order their columns differently).
         rd.load("SELECT 'column', " + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", " + column_attrs +
-                column_from +
+                ", dev.what AS differs_from_parent " + column_from +
                 "JOIN pg_inherits inh ON inh.inhrelid = c.oid "
                 "JOIN pg_attribute pa ON pa.attrelid = inh.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped "
                 "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
+                "CROSS JOIN LATERAL (SELECT concat_ws(', ', "
+                "  CASE WHEN pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid) THEN CASE WHEN a.attgenerated = 's' OR pa.attgenerated = 's' THEN 'generated' ELSE 'default' END END, "
+                "  CASE WHEN a.attnotnull AND NOT pa.attnotnull THEN 'not_null' END, "
+                "  CASE WHEN a.attstorage <> pa.attstorage THEN 'storage' END, "
+                "  CASE WHEN a.attcompression <> '' AND a.attcompression <> pa.attcompression THEN 'compression' END, "
+                "  CASE WHEN a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget THEN 'statistics' END, "
+                "  CASE WHEN " + user_attoptions("a") + " <> coalesce(" + user_attoptions("pa") + ", '') THEN 'options' END, "
+                "  CASE WHEN col_description(c.oid, a.attnum) <> coalesce(col_description(pa.attrelid, pa.attnum), '') THEN 'comment' END) AS what) dev "
                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND c.relispartition AND " + kUserNamespace +
-                " AND " + not_extension_member("pg_class", "c.oid") + " AND ("
-                "  pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid) "
-                "  OR (a.attnotnull AND NOT pa.attnotnull) OR a.attstorage <> pa.attstorage "
-                "  OR (a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget) "
-                "  OR (a.attcompression <> '' AND a.attcompression <> pa.attcompression) "
-                "  OR " + user_attoptions("a") + " <> coalesce(" + user_attoptions("pa") + ", '') " +
-                "  OR col_description(c.oid, a.attnum) <> coalesce(col_description(pa.attrelid, pa.attnum), ''))");
+                " AND " + not_extension_member("pg_class", "c.oid") + " AND dev.what <> ''");
         // Constraints declared on tables. Clones are implied by the constraint they were cloned from (conparentid):
         // a partition's copies of its parent's keys and foreign keys, and the per-partition rows PostgreSQL adds for
         // a foreign key that references a partitioned table. CHECK constraints a partition inherits (coninhcount)

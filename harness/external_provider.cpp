@@ -44,12 +44,14 @@ public:
         reap_stale();
     }
 
-    Database create_database(const std::string& label) override {
+    Database create_database(const std::string& label, const Database* copy_of) override {
         std::string safe = label;
         for (char& c : safe)
             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
         std::string name = "pggate_" + run_id_ + "_" + safe;
-        admin_->exec("CREATE DATABASE " + quote_ident(name) + " TEMPLATE template0");
+        std::string tmpl = copy_of ? copy_of->name : "template0";
+        std::lock_guard<std::mutex> lock(admin_mutex_);
+        admin_->exec("CREATE DATABASE " + quote_ident(name) + " TEMPLATE " + quote_ident(tmpl));
         created_.push_back(name);
         admin_->exec("COMMENT ON DATABASE " + quote_ident(name) + " IS " +
                      quote_literal("pggate run " + run_id_ + " pid " + std::to_string(getpid()) + " start " +
@@ -73,6 +75,7 @@ public:
     void keep() override { kept_ = true; }
 
     void stop() noexcept override {
+        std::lock_guard<std::mutex> lock(admin_mutex_);
         if (kept_ || !admin_) return;
         for (const auto& name : created_) {
             try {
@@ -117,6 +120,7 @@ private:
     Timeouts timeouts_;
     std::string run_id_, version_;
     std::unique_ptr<PgConn> admin_;
+    std::mutex admin_mutex_;
     std::vector<std::string> created_;
     bool kept_ = false;
 };

@@ -202,11 +202,13 @@ public:
         metrics_["startup_ms"] = ms_since(t0);
     }
 
-    Database create_database(const std::string& label) override {
+    Database create_database(const std::string& label, const Database* copy_of) override {
         std::string name = label;
         std::replace(name.begin(), name.end(), '-', '_');
-        // FILE_COPY clones template0 by copying files: tens of ms, where WAL_LOG or replaying DDL costs more.
-        admin_->exec("CREATE DATABASE " + quote_ident(name) + " TEMPLATE template0 STRATEGY FILE_COPY");
+        std::string tmpl = copy_of ? copy_of->name : "template0";
+        // FILE_COPY copies the template's files: tens of ms on tmpfs, where WAL_LOG or replaying DDL costs more.
+        std::lock_guard<std::mutex> lock(admin_mutex_);
+        admin_->exec("CREATE DATABASE " + quote_ident(name) + " TEMPLATE " + quote_ident(tmpl) + " STRATEGY FILE_COPY");
         Database db;
         db.label = label;
         db.name = name;
@@ -378,6 +380,7 @@ private:
     pid_t postmaster_ = 0;
     bool kept_ = false;
     std::unique_ptr<PgConn> admin_;
+    std::mutex admin_mutex_;
     std::map<std::string, double> metrics_;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,7 +29,10 @@ public:
     virtual ~Provider() = default;
     virtual std::string kind() const = 0;            // local | external | container
     virtual void start() = 0;                        // throws ProvisionError
-    virtual Database create_database(const std::string& label) = 0;
+    // A fresh empty database (from template0), or, with `copy_of`, a file-level copy of one this
+    // provider created (CREATE DATABASE … TEMPLATE: tens of ms, where replaying its scripts costs more).
+    // Safe to call from several threads. `copy_of` must have no open connections.
+    virtual Database create_database(const std::string& label, const Database* copy_of) = 0;
     virtual std::string server_version() const = 0;
     virtual std::string describe() const = 0;        // one line, redacted
     virtual std::string connect_hint() const = 0;    // how to reach it after --keep

@@ -281,6 +281,14 @@ void run_sql_migrations(PgConn& conn, const Config& cfg, const ReplayPlan& plan,
     }
 }
 
+PgConn open_session(const Database& db, const Config& cfg) {
+    PgConn conn(db.conninfo);
+    conn.exec("SET client_min_messages = warning");
+    conn.exec("SET statement_timeout = " + std::to_string(cfg.timeouts.statement_ms));
+    conn.exec("SET lock_timeout = " + std::to_string(cfg.timeouts.lock_ms));
+    return conn;
+}
+
 }  // namespace
 
 std::string relative_to(const std::string& file, const std::string& base_dir) {
@@ -291,7 +299,7 @@ std::string relative_to(const std::string& file, const std::string& base_dir) {
     return rel.string();
 }
 
-ReplayPlan plan_replay(const Config& cfg) {
+ReplayPlan plan_replay(const Config& cfg, bool list_alembic) {
     ReplayPlan plan;
     for (const auto& f : cfg.init.scripts) plan.init_scripts.push_back(load_sql_script(f));
     switch (cfg.chain.kind) {
@@ -312,53 +320,59 @@ ReplayPlan plan_replay(const Config& cfg) {
                 }
             }
             break;
-        case ChainKind::alembic: {
-            auto r = run_process(alembic_spec(cfg, {"revisions"}));
-            auto events = driver_events(r.out);
-            if (r.exit_code != 0 || events.empty() || events.front().value("event", "") != "revisions") {
-                std::string why = events.empty() ? last_lines(r.out + r.err, 6) : events.front().value("message", "");
-                throw ScriptError({cfg.chain.alembic_config, 0, 0},
-                                  cfg.chain.alembic_config + ": Alembic could not list the revisions (" + alembic_python(cfg.chain) +
-                                      " with the alembic package is needed; Debian: apt-get install alembic): " + why);
-            }
-            std::vector<Migration> revs;
-            for (const auto& j : events.front()["revisions"]) {
-                Migration m;
-                m.version = j.value("revision", "");
-                m.name = j.value("doc", "");
-                m.up_file = j.value("path", "");
-                for (const auto& d : j["down_revisions"]) m.down_revisions.push_back(d.get<std::string>());
-                revs.push_back(m);
-            }
-            plan.chain = order_alembic_revisions(revs, cfg.chain.alembic_config);
-            if (!cfg.init.stamp.empty()) {
-                try {
-                    (void)migrations_after(plan.chain, cfg.init.stamp);
-                } catch (const std::runtime_error& e) {
-                    throw ScriptError({cfg.file, 0, 0}, cfg.file + ": " + e.what() + ": no Alembic revision has that id.");
-                }
-            }
+        case ChainKind::alembic:
+            if (list_alembic) list_alembic_revisions(cfg, plan);
             break;
-        }
     }
     return plan;
 }
 
+void list_alembic_revisions(const Config& cfg, ReplayPlan& plan) {
+    auto r = run_process(alembic_spec(cfg, {"revisions"}));
+    auto events = driver_events(r.out);
+    if (r.exit_code != 0 || events.empty() || events.front().value("event", "") != "revisions") {
+        std::string why = events.empty() ? last_lines(r.out + r.err, 6) : events.front().value("message", "");
+        throw ScriptError({cfg.chain.alembic_config, 0, 0},
+                          cfg.chain.alembic_config + ": Alembic could not list the revisions (" + alembic_python(cfg.chain) +
+                              " with the alembic package is needed; Debian: apt-get install alembic): " + why);
+    }
+    std::vector<Migration> revs;
+    for (const auto& j : events.front()["revisions"]) {
+        Migration m;
+        m.version = j.value("revision", "");
+        m.name = j.value("doc", "");
+        m.up_file = j.value("path", "");
+        for (const auto& d : j["down_revisions"]) m.down_revisions.push_back(d.get<std::string>());
+        revs.push_back(m);
+    }
+    plan.chain = order_alembic_revisions(revs, cfg.chain.alembic_config);
+    if (!cfg.init.stamp.empty()) {
+        try {
+            (void)migrations_after(plan.chain, cfg.init.stamp);
+        } catch (const std::runtime_error& e) {
+            throw ScriptError({cfg.file, 0, 0}, cfg.file + ": " + e.what() + ": no Alembic revision has that id.");
+        }
+    }
+}
+
 PathResult replay_path(const std::string& path, const Database& db, const Config& cfg, const ReplayPlan& plan,
-                       const StepCallback& on_step) {
+                       const StepCallback& on_step, ReplayOptions options) {
     PathResult result;
     result.path = path;
     result.db = db;
     auto t = std::chrono::steady_clock::now();
     try {
-        PgConn conn(db.conninfo);
-        conn.exec("SET client_min_messages = warning");
-        conn.exec("SET statement_timeout = " + std::to_string(cfg.timeouts.statement_ms));
-        conn.exec("SET lock_timeout = " + std::to_string(cfg.timeouts.lock_ms));
-        const bool alembic = cfg.chain.kind == ChainKind::alembic;
-        if (path == "init" || path == "init-upgrade") {
+        const bool init_like = path == "init" || path == "init-upgrade";
+        if (init_like && !options.scripts_done) {
+            PgConn conn = open_session(db, cfg);
             run_init(conn, cfg, plan, result, on_step);
         }
+        if (init_like && options.scripts_only) {
+            result.duration_ms = ms_since(t);
+            return result;
+        }
+        PgConn conn = open_session(db, cfg);
+        const bool alembic = cfg.chain.kind == ChainKind::alembic;
         if (path == "init") {
             if (alembic && !cfg.init.stamp.empty()) run_alembic(cfg, plan, db, cfg.init.stamp, {}, result, path, on_step);
             else if (!cfg.init.stamp_command.empty()) result.steps.push_back(run_command_step(cfg.init.stamp_command, "stamp", db, cfg));

@@ -39,6 +39,7 @@ struct PathResult {
     std::string path;  // init | chain | init-upgrade
     Database db;
     bool ok = true;
+    bool skipped = false;  // not run because a step it shares with another path failed there
     std::vector<ReplayStep> steps;
     std::optional<ReplayFailure> failure;
     double duration_ms = 0;
@@ -51,11 +52,23 @@ struct ReplayPlan {
     std::vector<SqlScript> init_scripts;
     std::map<std::string, SqlScript> migration_scripts;  // by up_file
 };
-ReplayPlan plan_replay(const Config& cfg);
+// With list_alembic=false the Alembic revision listing is left to list_alembic_revisions(), so the
+// caller can overlap it (a Python start-up) with starting the server.
+ReplayPlan plan_replay(const Config& cfg, bool list_alembic = true);
+void list_alembic_revisions(const Config& cfg, ReplayPlan& plan);
 
 using StepCallback = std::function<void(const std::string& path, const ReplayStep& step)>;
+
+// Init and init-upgrade both begin with the init scripts. The caller may run them once, copy the
+// database, and finish each path on its own copy: scripts_only stops after the scripts (the
+// connection closed, so the database can serve as a template); scripts_done skips them.
+struct ReplayOptions {
+    bool scripts_only = false;
+    bool scripts_done = false;
+};
+
 PathResult replay_path(const std::string& path, const Database& db, const Config& cfg, const ReplayPlan& plan,
-                       const StepCallback& on_step);
+                       const StepCallback& on_step, ReplayOptions options = {});
 
 // Formats a failure as the one-paragraph message users read.
 // With with_output, the tail of a command's output follows on indented lines.

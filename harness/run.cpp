@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <future>
 #include <iomanip>
 #include <iostream>
@@ -85,10 +86,107 @@ PathReport to_path_report(const PathResult& r) {
     PathReport p;
     p.name = r.path;
     p.database = r.db.name;
-    p.status = r.ok ? "ok" : "failed";
+    p.status = r.skipped ? "skipped" : r.ok ? "ok" : "failed";
     p.duration_ms = r.duration_ms;
     for (const auto& s : r.steps) p.steps.push_back({s.label, s.kind, s.file, s.revision, s.ok, s.statements, s.duration_ms});
     return p;
+}
+
+std::string describe_plan(const Config& cfg, const ReplayPlan& plan) {
+    std::string chain = plan.chain.layout.empty() ? "no chain"
+                        : plan.chain.layout == "command" ? "command chain"
+                        : plan.chain.layout + " chain, " + std::to_string(plan.chain.migrations.size()) + " migration(s)";
+    std::string paths;
+    for (const auto& p : cfg.paths) paths += (paths.empty() ? "" : ", ") + p;
+    return std::to_string(plan.init_scripts.size()) + " init script(s), " + chain + "; paths: " + paths;
+}
+
+struct Replayed {
+    std::vector<PathResult> results;          // in the config's path order
+    std::map<std::string, Snapshot> snapshots;  // paths that replayed cleanly
+    double wall_ms = 0;
+};
+
+using Outcome = std::pair<PathResult, std::optional<Snapshot>>;
+
+// Replays every path side by side, each into its own database, and snapshots those that succeed.
+// When both init and init-upgrade are wanted, the init scripts run once: init-upgrade continues on a
+// file-level copy of the database they built (also sparing a second run of cluster-wide statements).
+Replayed replay_all(const Config& cfg, const ReplayPlan& plan, Provider& provider, Progress& progress) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto on_step = [&](const std::string& path, const ReplayStep& s) { progress.line(path, s.label, s.ok, s.duration_ms); };
+    auto finish = [&](PathResult r) -> Outcome {
+        std::optional<Snapshot> snap;
+        if (r.ok && !interrupted()) {
+            auto ts = std::chrono::steady_clock::now();
+            PgConn conn(r.db.conninfo);
+            snap = read_snapshot(conn);
+            progress.line(r.path, "catalog snapshot: " + std::to_string(snap->objects.size()) + " objects", true, ms_since(ts));
+        }
+        return {std::move(r), std::move(snap)};
+    };
+    auto wants = [&](const std::string& p) { return std::find(cfg.paths.begin(), cfg.paths.end(), p) != cfg.paths.end(); };
+    const bool share_init = wants("init") && wants("init-upgrade");
+
+    std::map<std::string, std::future<Outcome>> jobs;
+    std::promise<Outcome> upgrade_promise;
+    if (share_init) jobs["init-upgrade"] = upgrade_promise.get_future();
+    for (const auto& path : cfg.paths) {
+        if (share_init && path == "init-upgrade") continue;  // started by the init job
+        Database db = provider.create_database(path, nullptr);
+        if (share_init && path == "init") {
+            jobs[path] = std::async(std::launch::async, [&, db]() -> Outcome {
+                try {
+                    PathResult scripts = replay_path("init", db, cfg, plan, on_step, {true, false});
+                    std::future<Outcome> upgrade;
+                    if (scripts.ok && !interrupted()) {
+                        Database copy = provider.create_database("init-upgrade", &db);
+                        upgrade = std::async(std::launch::async, [&, copy, scripts]() {
+                            PathResult r = replay_path("init-upgrade", copy, cfg, plan, on_step, {false, true});
+                            r.steps.insert(r.steps.begin(), scripts.steps.begin(), scripts.steps.end());
+                            r.duration_ms += scripts.duration_ms;
+                            return finish(std::move(r));
+                        });
+                    }
+                    PathResult init = scripts;
+                    if (scripts.ok) {
+                        init = replay_path("init", db, cfg, plan, on_step, {false, true});
+                        init.steps.insert(init.steps.begin(), scripts.steps.begin(), scripts.steps.end());
+                        init.duration_ms += scripts.duration_ms;
+                    }
+                    if (upgrade.valid()) {
+                        upgrade_promise.set_value(upgrade.get());
+                    } else {
+                        PathResult skipped;
+                        skipped.path = "init-upgrade";
+                        skipped.ok = false;
+                        skipped.skipped = true;
+                        upgrade_promise.set_value({skipped, std::nullopt});
+                    }
+                    return finish(std::move(init));
+                } catch (...) {
+                    upgrade_promise.set_exception(std::current_exception());
+                    throw;
+                }
+            });
+        } else {
+            jobs[path] = std::async(std::launch::async, [&, db, path]() { return finish(replay_path(path, db, cfg, plan, on_step)); });
+        }
+    }
+    Replayed out;
+    std::exception_ptr error;
+    for (const auto& path : cfg.paths) {
+        try {
+            auto [r, snap] = jobs[path].get();
+            if (snap) out.snapshots[r.path] = std::move(*snap);
+            out.results.push_back(std::move(r));
+        } catch (...) {
+            if (!error) error = std::current_exception();  // wait for every job before leaving
+        }
+    }
+    if (error) std::rethrow_exception(error);
+    out.wall_ms = ms_since(t0);
+    return out;
 }
 
 int interrupted_exit() {
@@ -119,22 +217,16 @@ int run_command(const RunOptions& opts) {
     report.run_id = new_run_id();
     report.started_at = utc_now();
 
-    // Everything that can be checked without a server is checked before one starts.
+    // Everything that can be checked without a server is checked before one starts: the config, and
+    // every SQL file through PostgreSQL's parser. Alembic's revision listing (a Python start-up) runs
+    // while the server starts.
     ReplayPlan plan;
     try {
-        auto t = std::chrono::steady_clock::now();
-        plan = plan_replay(cfg);
-        std::string chain_desc = plan.chain.layout.empty() ? "no chain"
-                                 : plan.chain.layout == "command" ? "command chain"
-                                 : plan.chain.layout + " chain, " + std::to_string(plan.chain.migrations.size()) + " migration(s)";
-        progress.line("plan", std::to_string(plan.init_scripts.size()) + " init script(s), " + chain_desc + "; paths: " +
-                                  [&] { std::string s; for (const auto& p : cfg.paths) s += (s.empty() ? "" : ", ") + p; return s; }(),
-                      true, ms_since(t));
+        plan = plan_replay(cfg, false);
     } catch (const ScriptError& e) {
         print_error(e.what());
         return 2;
     }
-
     std::unique_ptr<Provider> provider;
     try {
         provider = make_provider(cfg, report.run_id);
@@ -143,46 +235,32 @@ int run_command(const RunOptions& opts) {
         return 2;
     }
     ProviderGuard guard{provider.get()};
-    std::vector<PathResult> results;
-    std::map<std::string, Snapshot> snapshots;
-    double replay_ms = 0;  // wall time of the replay phase (paths run side by side)
+    Replayed replayed;
     try {
         auto t = std::chrono::steady_clock::now();
-        provider->start();
+        auto listing = std::async(std::launch::async, [&] {
+            if (cfg.chain.kind == ChainKind::alembic) list_alembic_revisions(cfg, plan);
+            return ms_since(t);
+        });
+        std::exception_ptr start_error;
+        try {
+            provider->start();
+        } catch (...) {
+            start_error = std::current_exception();
+        }
+        double plan_ms = listing.get();  // a ScriptError from Alembic wins: it names the user's file
+        if (start_error) std::rethrow_exception(start_error);
+        progress.line("plan", describe_plan(cfg, plan), true, plan_ms);
         progress.line("provision", provider->describe(), true, ms_since(t));
         report.provider_kind = provider->kind();
         report.provider_description = provider->describe();
         report.server_version = provider->server_version();
-
-        std::vector<Database> dbs;
-        for (const auto& path : cfg.paths) dbs.push_back(provider->create_database(path));
-
-        // Paths are independent databases: replay them side by side (the machine has 2 cores, the
-        // work is mostly waiting on the server and on Alembic's interpreter).
-        auto replay_start = std::chrono::steady_clock::now();
-        auto on_step = [&](const std::string& path, const ReplayStep& s) { progress.line(path, s.label, s.ok, s.duration_ms); };
-        std::vector<std::future<std::pair<PathResult, std::optional<Snapshot>>>> jobs;
-        for (const auto& db : dbs) {
-            jobs.push_back(std::async(std::launch::async, [&, db]() {
-                PathResult r = replay_path(db.label, db, cfg, plan, on_step);
-                std::optional<Snapshot> snap;
-                if (r.ok && !interrupted()) {
-                    auto ts = std::chrono::steady_clock::now();
-                    PgConn conn(db.conninfo);
-                    snap = read_snapshot(conn);
-                    progress.line(db.label, "catalog snapshot: " + std::to_string(snap->objects.size()) + " objects", true, ms_since(ts));
-                }
-                return std::make_pair(std::move(r), std::move(snap));
-            }));
-        }
-        for (auto& j : jobs) {
-            auto [r, snap] = j.get();
-            if (snap) snapshots[r.path] = std::move(*snap);
-            results.push_back(std::move(r));
-        }
+        replayed = replay_all(cfg, plan, *provider, progress);
         if (interrupted()) return interrupted_exit();
-        replay_ms = ms_since(replay_start);
         report.provider_metrics = provider->metrics();
+    } catch (const ScriptError& e) {
+        print_error(e.what());
+        return 2;
     } catch (const ProvisionError& e) {
         if (interrupted()) return interrupted_exit();
         print_error(e.what());
@@ -192,10 +270,13 @@ int run_command(const RunOptions& opts) {
         print_error(std::string("PostgreSQL: ") + e.what() + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")"));
         return 2;
     }
+    const auto& results = replayed.results;
+    const auto& snapshots = replayed.snapshots;
+    const double replay_ms = replayed.wall_ms;
 
     for (const auto& r : results) {
         report.paths.push_back(to_path_report(r));
-        if (!r.ok && r.path != "init-upgrade") print_error(describe_failure(r.path, *r.failure, cfg.dir));
+        if (!r.ok && !r.skipped && r.path != "init-upgrade") print_error(describe_failure(r.path, *r.failure, cfg.dir));
     }
     if (cfg.replay_gate) {
         auto t = std::chrono::steady_clock::now();

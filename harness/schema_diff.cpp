@@ -23,15 +23,106 @@ std::string plain(const std::string& id) {
 
 bool attr_compared(const std::string& name) { return name != kColumnPositionAttr; }
 
+// The schema part of a quote_ident'ed identity ("public" of public.t, "My S" of "My S".t); empty when none.
+std::string schema_of(const std::string& id) {
+    bool quoted = false;
+    for (size_t i = 0; i < id.size(); ++i) {
+        if (id[i] == '"') quoted = !quoted;
+        else if (id[i] == '.' && !quoted) return id.substr(0, i);
+    }
+    return "";
+}
+
+bool kind_matches(const std::string& rule_kind, const std::string& kind) {
+    // A partition is a table too: a table rule covers it.
+    return rule_kind == "*" || rule_kind == kind || (rule_kind == "table" && kind == "partition");
+}
+
+using Ancestor = std::pair<std::string, std::string>;  // kind, id
+
+// What contains an object in one snapshot: its parent chain (a column's table, a partition's parent table,
+// a sequence's owning table, ...) and, at the top, its schema.
+class Lineage {
+public:
+    explicit Lineage(const Snapshot& s) {
+        for (const auto& [k, o] : s.objects)
+            if (o.kind == "table" || o.kind == "partition" || o.kind == "view" || o.kind == "materialized-view")
+                containers_[o.id] = {o.kind, o.parent};
+    }
+    std::vector<Ancestor> of(const CatalogObject& o) const {
+        std::vector<Ancestor> out;
+        std::string top = o.id, top_kind = o.kind, p = o.parent;
+        for (int depth = 0; !p.empty() && depth < 64; ++depth) {
+            auto it = containers_.find(p);
+            std::string kind = it == containers_.end() ? "table" : it->second.first;
+            out.push_back({kind, p});
+            top = p;
+            top_kind = kind;
+            p = it == containers_.end() ? "" : it->second.second;
+        }
+        if (top_kind != "schema" && top_kind != "extension") {
+            std::string schema = schema_of(top);
+            if (!schema.empty()) out.push_back({"schema", schema});
+        }
+        return out;
+    }
+
+private:
+    std::map<std::string, std::pair<std::string, std::string>> containers_;
+};
+
+bool ignored(const CatalogObject& o, const std::vector<Ancestor>& ancestors, const std::vector<IgnoreRule>& rules) {
+    for (const auto& r : rules) {
+        if (kind_matches(r.kind, o.kind) && glob(r.pattern, plain(o.id))) return true;
+        // Ignoring a table (or a schema) ignores what hangs off it: columns, constraints, indexes, triggers,
+        // partitions and their parts, owned sequences.
+        for (const auto& [kind, id] : ancestors)
+            if (kind_matches(r.kind, kind) && glob(r.pattern, plain(id))) return true;
+    }
+    return false;
+}
+
+// Column identities a PRIMARY KEY constraint covers, parsed from its definition "PRIMARY KEY (a, "B c") ...".
+std::set<std::string> primary_key_columns(const Snapshot& s) {
+    std::set<std::string> out;
+    for (const auto& [k, o] : s.objects) {
+        if (o.kind != "constraint") continue;
+        auto t = o.attrs.find("constraint_type");
+        auto d = o.attrs.find("definition");
+        if (t == o.attrs.end() || t->second != "primary key" || d == o.attrs.end()) continue;
+        const std::string& def = d->second;
+        size_t i = def.find('(');
+        if (i == std::string::npos) continue;
+        std::string name;
+        bool quoted = false;
+        for (++i; i < def.size(); ++i) {
+            char c = def[i];
+            if (c == '"') {
+                if (quoted && i + 1 < def.size() && def[i + 1] == '"') {
+                    name += "\"\"";
+                    ++i;
+                    continue;
+                }
+                quoted = !quoted;
+                name += c;
+            } else if (!quoted && (c == ',' || c == ')')) {
+                out.insert(o.parent + "." + name);
+                name.clear();
+                if (c == ')') break;
+            } else if (quoted || c != ' ') {
+                name += c;
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 bool is_ignored(const CatalogObject& o, const std::vector<IgnoreRule>& rules) {
-    for (const auto& r : rules) {
-        if ((r.kind == "*" || r.kind == o.kind) && glob(r.pattern, plain(o.id))) return true;
-        // Ignoring a table ignores what hangs off it (columns, constraints, indexes, triggers, partitions).
-        if (!o.parent.empty() && (r.kind == "*" || r.kind == "table") && glob(r.pattern, plain(o.parent))) return true;
-    }
-    return false;
+    std::vector<Ancestor> parent;
+    if (!o.parent.empty()) parent.push_back({"table", o.parent});
+    return ignored(o, parent, rules);
 }
 
 std::string render_definition(const CatalogObject& o) {
@@ -45,28 +136,40 @@ std::string render_definition(const CatalogObject& o) {
 
 std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Snapshot& other, const DiffPolicy& policy) {
     std::vector<SchemaDifference> out;
-    std::set<std::string> whole_missing, whole_extra;  // ids reported as a whole: their parts are implied
-    auto parent_reported = [&](const CatalogObject& o, const std::set<std::string>& s) {
-        return !o.parent.empty() && s.count(o.parent);
-    };
-    // Keys sort containers before parts (kind rank), so a parent's verdict is known before its children.
+    const Lineage ref_lineage(reference), other_lineage(other);
     std::set<std::string> keys;
     for (const auto& [k, _] : reference.objects) keys.insert(k);
     for (const auto& [k, _] : other.objects) keys.insert(k);
+    // First pass: what exists on one side only, as a whole ("kind:id"). Its parts are implied by it, whatever
+    // order identities sort in (a partition may sort before its parent partition).
+    std::set<std::string> whole_missing, whole_extra;
     for (const auto& key : keys) {
         auto r = reference.objects.find(key);
         auto o = other.objects.find(key);
-        const CatalogObject& any = r != reference.objects.end() ? r->second : o->second;
-        if (is_ignored(any, policy.ignore)) continue;
+        if (o == other.objects.end()) whole_missing.insert(r->second.kind + ":" + r->second.id);
+        else if (r == reference.objects.end()) whole_extra.insert(o->second.kind + ":" + o->second.id);
+    }
+    auto implied = [](const std::vector<Ancestor>& ancestors, const std::set<std::string>& whole) {
+        for (const auto& [kind, id] : ancestors)
+            if (whole.count(kind + ":" + id)) return true;
+        return false;
+    };
+    // A column that is NOT NULL only because a primary key covers it on one side: the key's own finding says it.
+    const std::set<std::string> ref_pk = primary_key_columns(reference), other_pk = primary_key_columns(other);
+    for (const auto& key : keys) {
+        auto r = reference.objects.find(key);
+        auto o = other.objects.find(key);
+        const bool in_ref = r != reference.objects.end();
+        const CatalogObject& any = in_ref ? r->second : o->second;
+        const std::vector<Ancestor> ancestors = (in_ref ? ref_lineage : other_lineage).of(any);
+        if (ignored(any, ancestors, policy.ignore)) continue;
         SchemaDifference d{any.kind, any.id, "", "", "", {}};
         if (o == other.objects.end()) {
-            whole_missing.insert(any.id);
-            if (parent_reported(any, whole_missing)) continue;
+            if (implied(ancestors, whole_missing)) continue;
             d.change = "missing";
             d.reference_definition = render_definition(r->second);
-        } else if (r == reference.objects.end()) {
-            whole_extra.insert(any.id);
-            if (parent_reported(any, whole_extra)) continue;
+        } else if (!in_ref) {
+            if (implied(ancestors, whole_extra)) continue;
             d.change = "extra";
             d.other_definition = render_definition(o->second);
         } else {
@@ -79,7 +182,12 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
                 auto b = o->second.attrs.find(n);
                 std::string va = a == r->second.attrs.end() ? "" : a->second;
                 std::string vb = b == o->second.attrs.end() ? "" : b->second;
-                if (va != vb) d.changed_attrs.push_back(n);
+                if (va == vb) continue;
+                if (n == "not_null" && any.kind == "column" &&
+                    ((va == "true" && ref_pk.count(any.id) && !other_pk.count(any.id)) ||
+                     (vb == "true" && other_pk.count(any.id) && !ref_pk.count(any.id))))
+                    continue;
+                d.changed_attrs.push_back(n);
             }
             if (d.changed_attrs.empty()) continue;
             d.change = "changed";
@@ -91,13 +199,13 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
     if (policy.column_order != "ignore") {
         // Relative order of the columns both sides have, per table.
         std::map<std::string, std::vector<std::pair<int, std::string>>> ref_cols, oth_cols;
-        auto collect = [](const Snapshot& s, auto& into) {
+        auto collect = [&](const Snapshot& s, const Lineage& lineage, auto& into) {
             for (const auto& [k, o] : s.objects)
-                if (o.kind == "column" && o.attrs.count(kColumnPositionAttr))
+                if (o.kind == "column" && o.attrs.count(kColumnPositionAttr) && !ignored(o, lineage.of(o), policy.ignore))
                     into[o.parent].push_back({std::stoi(o.attrs.at(kColumnPositionAttr)), o.id});
         };
-        collect(reference, ref_cols);
-        collect(other, oth_cols);
+        collect(reference, ref_lineage, ref_cols);
+        collect(other, other_lineage, oth_cols);
         for (auto& [table, cols] : ref_cols) {
             auto it = oth_cols.find(table);
             if (it == oth_cols.end()) continue;

@@ -50,8 +50,8 @@ TEST(LocalProvider, StartsQueriesAndLeavesNothingBehind) {
     p->start();
     EXPECT_EQ(p->kind(), "local");
     EXPECT_EQ(p->server_version().substr(0, 3), "15.");
-    Database a = p->create_database("alpha");
-    Database b = p->create_database("init-upgrade");
+    Database a = p->create_database("alpha", nullptr);
+    Database b = p->create_database("init-upgrade", nullptr);
     EXPECT_EQ(b.name, "init_upgrade");
     PgConn ca(a.conninfo);
     EXPECT_EQ(ca.exec("SELECT current_database()").get(0, 0), "alpha");
@@ -81,8 +81,8 @@ TEST(LocalProvider, TwoInstancesAtOnceDoNotCollide) {
     std::thread t([&] { p1->start(); });
     p2->start();
     t.join();
-    Database a = p1->create_database("same");
-    Database b = p2->create_database("same");
+    Database a = p1->create_database("same", nullptr);
+    Database b = p2->create_database("same", nullptr);
     EXPECT_NE(socket_dir(a), socket_dir(b));
     PgConn(a.conninfo).exec("CREATE TABLE only_in_a (id int)");
     EXPECT_EQ(PgConn(b.conninfo).exec("SELECT to_regclass('only_in_a') IS NULL").get(0, 0), "t");
@@ -100,7 +100,7 @@ TEST(LocalProvider, ReapsWhatAKilledRunLeftBehind) {
         Config cfg;
         auto p = make_provider(cfg, "victim");
         p->start();
-        Database db = p->create_database("x");
+        Database db = p->create_database("x", nullptr);
         std::string dir = socket_dir(db) + "\n";
         (void)!write(pipefd[1], dir.data(), dir.size());
         pause();
@@ -128,7 +128,7 @@ TEST(LocalProvider, ReaperLeavesLiveRunsAlone) {
     Config cfg;
     auto p = make_provider(cfg, "alive");
     p->start();
-    Database db = p->create_database("x");
+    Database db = p->create_database("x", nullptr);
     std::string dir = socket_dir(db);
     reap_stale_local_instances({fs::path(dir).parent_path().string()}, false);
     EXPECT_TRUE(fs::exists(dir));
@@ -153,14 +153,14 @@ TEST(ExternalProvider, CreatesAndDropsOnlyItsOwnDatabases) {
     Config local_cfg;
     auto host = make_provider(local_cfg, "exthost");
     host->start();
-    Database admin = host->create_database("admin_db");
+    Database admin = host->create_database("admin_db", nullptr);
     PgConn(admin.conninfo).exec("CREATE TABLE precious (id int)");
     Config cfg;
     cfg.provider = "external";
     cfg.external.admin_dsn = admin.conninfo;
     auto ext = make_provider(cfg, "abc123");
     ext->start();
-    Database db = ext->create_database("chain");
+    Database db = ext->create_database("chain", nullptr);
     EXPECT_EQ(db.name, "pggate_abc123_chain");
     PgConn(db.conninfo).exec("CREATE TABLE t (id int)");
     ext->stop();

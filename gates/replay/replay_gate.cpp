@@ -26,6 +26,7 @@ GateResult run_replay_gate(const std::vector<PathResult>& paths, const Migration
     }
     int ok = 0;
     for (const auto& path : paths) {
+        if (path.skipped) continue;  // its shared first step failed and is reported on the other path
         g.metrics["path_" + path.path + "_ms"] = path.duration_ms;
         if (path.ok) {
             ++ok;

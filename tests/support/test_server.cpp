@@ -27,7 +27,7 @@ TestServer& TestServer::shared() {
 }
 
 Database TestServer::create(const std::string& prefix) {
-    return provider_->create_database(prefix + "_" + std::to_string(++counter_));
+    return provider_->create_database(prefix + "_" + std::to_string(++counter_), nullptr);
 }
 
 void TestServer::exec(const Database& db, const std::string& sql) {
