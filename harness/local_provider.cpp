@@ -337,6 +337,8 @@ private:
                    "-c", "max_connections=40", "-c", "shared_buffers=64MB",
                    "-c", "max_wal_size=1GB", "-c", "checkpoint_timeout=1h",
                    "-c", "autovacuum=off", "-c", "log_min_messages=warning",
+                   // Dynamic shared memory as files in the data dir: removed with it, even after a SIGKILL.
+                   "-c", "dynamic_shared_memory_type=mmap",
                    "-c", "statement_timeout=" + std::to_string(timeouts_.statement_ms),
                    "-c", "lock_timeout=" + std::to_string(timeouts_.lock_ms)};
         for (const auto& [k, v] : cfg_.settings) {

@@ -174,7 +174,9 @@ TEST(Cli, AMigrationThatErrorsIsExitTwoWithFileLineAndSqlstate) {
     EXPECT_TRUE(empty_dir(d.path + "/instances"));
 }
 
-TEST(Cli, SigintMidRunStopsTheServerAndRemovesTheTempDir) {
+class CliSignal : public ::testing::TestWithParam<int> {};
+
+TEST_P(CliSignal, MidRunStopsTheServerAndRemovesTheTempDir) {
     TempDir d(fast_base());
     d.write("init.sql", "CREATE TABLE a (id int);\nSELECT pg_sleep(60);\n");
     std::string inst = d.path + "/instances";
@@ -196,16 +198,42 @@ TEST(Cli, SigintMidRunStopsTheServerAndRemovesTheTempDir) {
     }
     ASSERT_GT(postmaster, 0);
     std::this_thread::sleep_for(400ms);
-    kill(pid, SIGINT);
+    kill(pid, GetParam());
     int status = 0;
     for (int i = 0; i < 1000; ++i) {
         if (waitpid(pid, &status, WNOHANG) == pid) break;
         std::this_thread::sleep_for(10ms);
     }
-    ASSERT_TRUE(WIFEXITED(status)) << "pggate did not exit within 10 s of SIGINT";
-    EXPECT_EQ(WEXITSTATUS(status), 130);
+    ASSERT_TRUE(WIFEXITED(status)) << "pggate did not exit within 10 s of signal " << GetParam();
+    EXPECT_EQ(WEXITSTATUS(status), 128 + GetParam());
     EXPECT_TRUE(empty_dir(inst));
     EXPECT_FALSE(pid_alive(postmaster));
+}
+
+INSTANTIATE_TEST_SUITE_P(SigintAndSigterm, CliSignal, ::testing::Values(SIGINT, SIGTERM));
+
+TEST(Cli, KeepLeavesTheServerUpUntilReaped) {
+    TempDir d(fast_base());
+    d.write("init.sql", "CREATE TABLE kept_table (id int);\n");
+    std::string inst = d.path + "/instances";
+    open_for_server(d);
+    std::string cfg = d.write("pggate.yaml", "init: {scripts: [init.sql]}\nlocal: {temp_dir: " + inst + "}\n");
+    auto r = pggate({"run", "--config", cfg, "--keep"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto at = r.out.find("kept: psql \"");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    std::string conninfo = r.out.substr(at + 12, r.out.find('"', at + 12) - at - 12);
+    conninfo.replace(conninfo.find("<database>"), 10, "init");
+    EXPECT_EQ(PgConn(conninfo).exec("SELECT to_regclass('kept_table') IS NOT NULL").get(0, 0), "t");
+    EXPECT_FALSE(empty_dir(inst));
+    // A later run's reaper leaves a kept instance alone; `pggate reap --kept` removes it.
+    EXPECT_EQ(pggate({"run", "--config", cfg}).exit_code, 0);
+    EXPECT_NO_THROW(PgConn(conninfo).exec("SELECT 1"));
+    ProcessSpec reap;
+    reap.argv = {PGGATE_BIN, "reap", "--kept"};
+    reap.env_set["TMPDIR"] = inst;
+    EXPECT_EQ(run_process(reap).exit_code, 0);
+    EXPECT_TRUE(empty_dir(inst));
 }
 
 TEST(Cli, DiffExitCodesAndFindings) {
