@@ -222,7 +222,12 @@ void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
         se.enabled = true;
         if (s.IsNull()) return;
         if (!c.is_map(s, "gates.schema-equality")) return;
-        c.keys(s, "gates.schema-equality", {"reference", "ignore", "column_order"});
+        c.keys(s, "gates.schema-equality", {"reference", "ignore", "column_order", "lock"});
+        if (s["lock"]) {
+            // May not exist yet: `pggate run --write-lock` creates it.
+            if (auto v = c.str(s["lock"], "gates.schema-equality.lock"))
+                se.lock_file = (fs::path(*v).is_absolute() ? fs::path(*v) : fs::path(c.dir) / *v).lexically_normal().string();
+        }
         if (s["reference"]) {
             if (auto v = c.one_of(s["reference"], "gates.schema-equality.reference", {"init", "chain", "init-upgrade"})) se.reference = *v;
         }

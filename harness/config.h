@@ -64,6 +64,7 @@ struct SchemaEqualityConfig {
     std::string reference = "chain";
     std::vector<IgnoreRule> ignore;
     std::string column_order = "ignore";  // ignore | warn | fail
+    std::string lock_file;                // the committed expected schema (pggate snapshot format); empty: none
 };
 
 struct Config {

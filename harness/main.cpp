@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--provider", run.provider_override, "override the config's provider")
         ->check(CLI::IsMember({"local", "external", "container"}));
     run_cmd->add_flag("--keep", run.keep, "leave the PostgreSQL server and databases up afterwards and print how to connect");
+    run_cmd->add_flag("--write-lock", run.write_lock, "write the reference path's schema to gates.schema-equality.lock (then commit it)");
 
     pggate::DiffOptions diff;
     auto* diff_cmd = app.add_subcommand("diff", "Compare the schemas of two live databases (exit 0 equal, 1 different).");

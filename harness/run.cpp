@@ -285,7 +285,33 @@ int run_command(const RunOptions& opts) {
     }
     if (cfg.schema_equality.enabled) {
         auto t = std::chrono::steady_clock::now();
-        report.gates.push_back(run_schema_equality_gate(snapshots, results, cfg));
+        std::optional<Snapshot> lock;
+        const std::string& lock_file = cfg.schema_equality.lock_file;
+        if (!lock_file.empty() && fs::exists(lock_file) && !opts.write_lock) {
+            std::ifstream in(lock_file);
+            std::stringstream text;
+            text << in.rdbuf();
+            try {
+                lock = snapshot_from_json(text.str(), lock_file);
+            } catch (const std::runtime_error& e) {
+                print_error(e.what());
+                return 2;
+            }
+        }
+        if (opts.write_lock && !lock_file.empty()) {
+            auto ref = snapshots.find(cfg.schema_equality.reference);
+            if (ref == snapshots.end()) {
+                print_error("--write-lock: the " + cfg.schema_equality.reference + " path did not replay, so there is no schema to lock.");
+                return 2;
+            }
+            std::ofstream(lock_file) << snapshot_to_json(ref->second);
+            lock = ref->second;
+            progress.line("lock", "wrote " + relative_to(lock_file, cfg.dir) + " from the " + ref->first + " path");
+        } else if (opts.write_lock) {
+            print_error("--write-lock needs gates.schema-equality.lock (the file to write) in " + cfg.file + ".");
+            return 2;
+        }
+        report.gates.push_back(run_schema_equality_gate(snapshots, results, cfg, lock ? &*lock : nullptr));
         report.gates.back().duration_ms = ms_since(t);
     }
     report.duration_ms = ms_since(t0);

@@ -13,6 +13,7 @@ struct RunOptions {
     std::string report_dir;         // empty: <config dir>/.pggate/report
     std::string provider_override;  // local | external | container
     bool keep = false;              // leave the server up and print how to connect
+    bool write_lock = false;        // write the reference path's schema to gates.schema-equality.lock
 };
 
 int run_command(const RunOptions& opts);
@@ -31,5 +32,7 @@ int reap_command(bool include_kept);
 // Serializes a snapshot (the lock-file format, pggate.snapshot/v1).
 struct Snapshot;
 std::string snapshot_to_json(const Snapshot& snap);
+// Reads that format back; throws std::runtime_error naming `label` when it is not a pggate snapshot.
+Snapshot snapshot_from_json(const std::string& text, const std::string& label);
 
 }  // namespace pggate

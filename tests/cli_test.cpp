@@ -129,6 +129,46 @@ TEST(Cli, FixedCapacityScenarioPasses) {
     for (const auto& g : rep["gates"]) EXPECT_EQ(g["status"], "pass") << g.dump();
 }
 
+TEST(Cli, LockFileCatchesDriftThatAllPathsShare) {
+    TempDir d(fast_base());
+    std::string proj = private_copy(d, "capacity-fixed");
+    std::string cfg = proj + "/pggate.yaml";
+    std::stringstream text;
+    text << std::ifstream(cfg).rdbuf();
+    std::string yaml = text.str();
+    yaml.replace(yaml.find("reference: chain"), 16, "reference: chain\n    lock: schema.lock.json");
+    std::ofstream(cfg) << yaml;
+    auto first = pggate({"run", "--config", cfg, "--report-dir", d.path + "/out"});
+    EXPECT_EQ(first.exit_code, 0) << first.err;
+    json report = read_json(d.path + "/out/report.json");
+    EXPECT_EQ(findings_of(report, "schema-equality").at(0)->at("rule"), "schema-equality.lock-missing");
+    auto write = pggate({"run", "--config", cfg, "--write-lock", "--report-dir", d.path + "/out"});
+    ASSERT_EQ(write.exit_code, 0) << write.err;
+    ASSERT_TRUE(fs::exists(proj + "/schema.lock.json"));
+    report = read_json(d.path + "/out/report.json");
+    EXPECT_TRUE(findings_of(report, "schema-equality").empty());
+    // Pretend the committed schema never had ix_tags_category: every path now builds an extra index.
+    json lock = read_json(proj + "/schema.lock.json");
+    auto& objects = lock["objects"];
+    size_t before = objects.size();
+    for (auto it = objects.begin(); it != objects.end(); ++it)
+        if ((*it)["id"] == "public.ix_tags_category") {
+            objects.erase(it);
+            break;
+        }
+    ASSERT_EQ(objects.size(), before - 1);
+    std::ofstream(proj + "/schema.lock.json") << lock.dump(1);
+    auto drift = pggate({"run", "--config", cfg, "--report-dir", d.path + "/out"});
+    EXPECT_EQ(drift.exit_code, 1) << drift.out;
+    report = read_json(d.path + "/out/report.json");
+    auto found = findings_of(report, "schema-equality");
+    ASSERT_EQ(found.size(), 3u);  // one per path: init, chain, init-upgrade
+    for (const auto* f : found) {
+        EXPECT_EQ((*f)["rule"], "schema-equality.index.extra");
+        EXPECT_EQ((*f)["object"], "public.ix_tags_category");
+    }
+}
+
 TEST(Cli, BadConfigIsExitTwoWithFileAndLine) {
     TempDir d(fast_base());
     d.write("init.sql", "SELECT 1;");

@@ -40,13 +40,47 @@ std::vector<Finding> schema_findings(const Snapshot& reference, const Snapshot& 
     return out;
 }
 
+namespace {
+
+void add_findings(GateResult& g, std::vector<Finding> findings) {
+    for (auto& f : findings) {
+        if (f.severity == "error") g.status = "fail";
+        else if (g.status == "pass") g.status = "warn";
+        g.findings.push_back(std::move(f));
+    }
+}
+
+}  // namespace
+
 GateResult run_schema_equality_gate(const std::map<std::string, Snapshot>& snapshots, const std::vector<PathResult>& paths,
-                                    const Config& cfg) {
+                                    const Config& cfg, const Snapshot* lock) {
     GateResult g;
     g.id = "schema-equality";
+    const std::string lock_name = "lock file " + relative_to(cfg.schema_equality.lock_file, cfg.dir);
+    if (!cfg.schema_equality.lock_file.empty() && !lock) {
+        Finding f;
+        f.rule = "schema-equality.lock-missing";
+        f.severity = "warning";
+        f.object = relative_to(cfg.schema_equality.lock_file, cfg.dir);
+        f.message = "the lock file " + f.object + " does not exist yet; create it from the " + cfg.schema_equality.reference +
+                    " path with `pggate run --write-lock` and commit it";
+        g.findings.push_back(f);
+        g.status = "warn";
+    }
+    if (lock) {
+        int locked = 0;
+        for (const auto& p : paths) {
+            auto it = snapshots.find(p.path);
+            if (it == snapshots.end()) continue;
+            ++locked;
+            add_findings(g, schema_findings(*lock, it->second, lock_name, p.path + " path", cfg.schema_equality));
+        }
+        g.metrics["paths_compared_with_lock"] = locked;
+    }
     const std::string& ref = cfg.schema_equality.reference;
     auto ref_it = snapshots.find(ref);
     if (ref_it == snapshots.end()) {
+        if (g.status == "fail") return g;  // the lock comparison found something already
         g.status = "skip";
         g.summary = "the reference path '" + ref + "' did not replay, so there is nothing to compare against";
         return g;
@@ -61,17 +95,12 @@ GateResult run_schema_equality_gate(const std::map<std::string, Snapshot>& snaps
             continue;
         }
         ++compared;
-        auto findings = schema_findings(ref_it->second, it->second, ref + " path", p.path + " path", cfg.schema_equality);
-        for (auto& f : findings) {
-            if (f.severity == "error") g.status = "fail";
-            else if (g.status == "pass") g.status = "warn";
-            g.findings.push_back(std::move(f));
-        }
+        add_findings(g, schema_findings(ref_it->second, it->second, ref + " path", p.path + " path", cfg.schema_equality));
     }
     g.metrics["objects_in_reference"] = static_cast<double>(ref_it->second.objects.size());
     g.metrics["paths_compared"] = compared;
     g.metrics["differences"] = static_cast<double>(g.findings.size());
-    if (compared == 0) {
+    if (compared == 0 && !lock) {
         g.status = "skip";
         g.summary = "no other path replayed cleanly" + (skipped.empty() ? std::string() : " (" + skipped + " failed)");
         return g;

@@ -8,9 +8,11 @@
 
 namespace pggate {
 
-// schema-equality: every replayed path builds the same schema as the reference path (default: chain).
+// schema-equality: every replayed path builds the same schema as the reference path (default: chain),
+// and, with a lock file (the committed expected schema), the same schema as the lock: so drift is
+// caught even when all paths drift together. `lock` is null when none is configured or it is missing.
 GateResult run_schema_equality_gate(const std::map<std::string, Snapshot>& snapshots, const std::vector<PathResult>& paths,
-                                    const Config& cfg);
+                                    const Config& cfg, const Snapshot* lock);
 
 // The findings for one pair, shared with `pggate diff`.
 std::vector<Finding> schema_findings(const Snapshot& reference, const Snapshot& other, const std::string& reference_name,

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmark (issue 3): `pggate diff A B` versus `pg_dump --schema-only` twice + `diff`, side by side,
+# alternating, on two databases holding the generated schema (2,000 tables with 10 columns, an identity
+# PK, 2 indexes of which one partial, an FK each, plus 16 range-partitioned tables of 36 monthly
+# partitions). Reports medians, the ratio and pggate's peak memory.
+#
+#   bench/schema_diff.sh [rounds=5] [tables=2000] [partitioned=16] [months=36]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+[ -x build/pggate ] || ci/build.sh --target pggate >/dev/null
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+as_pg=()
+[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
+base=/tmp
+[ -w /dev/shm ] && base=/dev/shm
+d=$(mktemp -d "$base/bench-diff-XXXXXX")
+[ ${#as_pg[@]} -gt 0 ] && chown postgres "$d"
+cleanup() { "${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$d"; }
+trap cleanup EXIT
+"${as_pg[@]}" "$bin/initdb" -D "$d/data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
+"${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -o "-k $d -c listen_addresses='' -c fsync=off -c max_locks_per_transaction=1024" -w start >/dev/null
+export PGHOST=$d PGUSER=postgres
+python3 bench/gen_schema.py "${2:-2000}" "${3:-16}" "${4:-36}" > "$d/schema.sql"
+for db in a b; do createdb "$db"; psql -q -v ON_ERROR_STOP=1 -d "$db" -f "$d/schema.sql" >/dev/null; done
+tables=$(psql -Atc "SELECT count(*) FROM pg_class WHERE relkind IN ('r','p') AND relnamespace = 'public'::regnamespace" a)
+echo "schema: $tables tables and partitions per database; PostgreSQL $("$bin/postgres" --version | awk '{print $3}'); $rounds rounds"
+
+now_ms() { date +%s%3N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+dsn_a="host=$d user=postgres dbname=a"; dsn_b="host=$d user=postgres dbname=b"
+pg_dump_pipeline() {
+  pg_dump --schema-only --restrict-key=bench -d a > "$d/a.sql"
+  pg_dump --schema-only --restrict-key=bench -d b > "$d/b.sql"
+  diff "$d/a.sql" "$d/b.sql" >/dev/null
+}
+printf "%-6s %14s %16s\n" round "pggate (ms)" "pg_dump x2 (ms)"
+p=(); q=()
+for i in $(seq 1 "$rounds"); do
+  t=$(now_ms); ./build/pggate diff "$dsn_a" "$dsn_b" >/dev/null; a=$(( $(now_ms) - t ))
+  t=$(now_ms); pg_dump_pipeline; b=$(( $(now_ms) - t ))
+  p+=("$a"); q+=("$b")
+  printf "%-6s %14s %16s\n" "$i" "$a" "$b"
+done
+pm=$(printf '%s\n' "${p[@]}" | median); qm=$(printf '%s\n' "${q[@]}" | median)
+printf "%-6s %14s %16s\n" median "$pm" "$qm"
+awk -v p="$pm" -v q="$qm" 'BEGIN {printf "ratio: pg_dump x2 + diff takes %.1fx the time of pggate diff\n", q / p}'
+rss=$( { /usr/bin/time -f "%M" ./build/pggate diff "$dsn_a" "$dsn_b" >/dev/null; } 2>&1 | tail -1)
+echo "pggate diff peak memory: $((rss / 1024)) MB (max RSS)"
