@@ -140,10 +140,16 @@ Snapshot read_snapshot(PgConn& conn) {
         // A partition's column is implied by its parent's, except what a partition may set on its own (a default,
         // NOT NULL, storage, statistics, options, a comment): a column that deviates from its parent's is an object
         // of the partition (without position: partitions attached later may order their columns differently).
+        // Written partitions first and planned in that order (join_collapse_limit): searching the join order of
+        // this many catalogs costs more than running the query.
+        conn.exec("SET LOCAL join_collapse_limit = 1");
         rd.load("SELECT 'column', " + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", " + column_attrs +
-                ", dev.what AS differs_from_parent " + column_from +
-                "JOIN pg_inherits inh ON inh.inhrelid = c.oid "
+                ", dev.what AS differs_from_parent "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits inh ON inh.inhrelid = c.oid "
+                "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
                 "JOIN pg_attribute pa ON pa.attrelid = inh.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped "
+                "JOIN pg_type t ON t.oid = a.atttypid "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum "
                 "CROSS JOIN LATERAL (SELECT concat_ws(', ', "
                 "  CASE WHEN pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid) THEN CASE WHEN a.attgenerated = 's' OR pa.attgenerated = 's' THEN 'generated' ELSE 'default' END END, "
@@ -153,12 +159,14 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  CASE WHEN a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget THEN 'statistics' END, "
                 "  CASE WHEN " + user_attoptions("a") + " <> coalesce(" + user_attoptions("pa") + ", '') THEN 'options' END, "
                 "  CASE WHEN col_description(c.oid, a.attnum) <> coalesce(col_description(pa.attrelid, pa.attnum), '') THEN 'comment' END) AS what) dev "
-                "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND c.relispartition AND " + kUserNamespace +
+                "WHERE c.relkind IN ('r', 'p', 'f') AND c.relispartition AND " + kUserNamespace +
                 " AND " + not_extension_member("pg_class", "c.oid") + " AND dev.what <> ''");
+        conn.exec("SET LOCAL join_collapse_limit TO DEFAULT");
         // Constraints declared on tables. Clones are implied by the constraint they were cloned from (conparentid):
         // a partition's copies of its parent's keys and foreign keys, and the per-partition rows PostgreSQL adds for
         // a foreign key that references a partitioned table. CHECK constraints a partition inherits (coninhcount)
         // are implied by the parent's, whether the partition was created with PARTITION OF or attached later.
+        // A constraint trigger's constraint row is left to the trigger, whose definition says everything.
         rd.load(std::string("SELECT 'constraint', ") + rel_id("c") + " || '.' || quote_ident(con.conname), " + rel_id("c") + ", "
                 "  CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' WHEN 't' THEN 'trigger' END AS constraint_type, "
                 "  pg_get_constraintdef(con.oid) AS definition, "
@@ -166,7 +174,8 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
                 "  obj_description(con.oid, 'pg_constraint') AS comment "
                 "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE con.contypid = 0 AND " + kUserNamespace + " AND con.conparentid = 0 AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
+                "WHERE con.contypid = 0 AND con.contype <> 't' AND " + kUserNamespace + " AND con.conparentid = 0 "
+                "AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
                 "AND " + not_extension_member("pg_class", "c.oid"));
         // Indexes, except those backing a constraint (the constraint stands for them) and partition indexes
         // attached to a parent index (the parent's index stands for them). A parent index records how many of the
@@ -207,10 +216,17 @@ Snapshot read_snapshot(PgConn& conn) {
                 "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid") +
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')");
         rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', '', "
-                "  CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS function_kind, "
-                "  pg_get_functiondef(p.oid) AS definition, obj_description(p.oid, 'pg_proc') AS comment "
-                "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                "WHERE p.prokind IN ('f', 'p') AND ") + kUserNamespace + " AND " + not_extension_member("pg_proc", "p.oid") +
+                "  CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END AS function_kind, "
+                // pg_get_functiondef refuses aggregates: theirs is spelled from pg_aggregate.
+                "  CASE WHEN p.prokind = 'a' THEN concat_ws(' ', 'AGGREGATE', format_type(p.prorettype, NULL), 'kind=' || ag.aggkind::text, "
+                "     'sfunc=' || ag.aggtransfn::regprocedure::text, 'stype=' || format_type(ag.aggtranstype, NULL), "
+                "     'finalfunc=' || NULLIF(ag.aggfinalfn, 0)::regprocedure::text, 'combinefunc=' || NULLIF(ag.aggcombinefn, 0)::regprocedure::text, "
+                "     'msfunc=' || NULLIF(ag.aggmtransfn, 0)::regprocedure::text, 'sortop=' || NULLIF(ag.aggsortop, 0)::regoperator::text, "
+                "     'initcond=' || quote_literal(ag.agginitval), 'minitcond=' || quote_literal(ag.aggminitval), "
+                "     CASE WHEN p.proparallel <> 'u' THEN 'parallel=' || p.proparallel::text END) "
+                "  ELSE pg_get_functiondef(p.oid) END AS definition, obj_description(p.oid, 'pg_proc') AS comment "
+                "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid "
+                "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + not_extension_member("pg_proc", "p.oid") +
                 // Functions PostgreSQL creates as part of another object (a range type's constructors) go with it.
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i')");
         // Triggers; clones that a partition receives from its parent's trigger are implied by the parent's.
