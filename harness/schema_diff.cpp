@@ -137,18 +137,22 @@ std::string render_definition(const CatalogObject& o) {
 std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Snapshot& other, const DiffPolicy& policy) {
     std::vector<SchemaDifference> out;
     const Lineage ref_lineage(reference), other_lineage(other);
-    std::set<std::string> keys;
-    for (const auto& [k, _] : reference.objects) keys.insert(k);
-    for (const auto& [k, _] : other.objects) keys.insert(k);
+    // Both snapshots are sorted by key: walk them side by side (a merge), never building a union of keys.
+    auto for_each_pair = [&](const auto& fn) {
+        auto r = reference.objects.begin(), o = other.objects.begin();
+        while (r != reference.objects.end() || o != other.objects.end()) {
+            if (o == other.objects.end() || (r != reference.objects.end() && r->first < o->first)) fn(&r++->second, nullptr);
+            else if (r == reference.objects.end() || o->first < r->first) fn(nullptr, &o++->second);
+            else fn(&r++->second, &o++->second);
+        }
+    };
     // First pass: what exists on one side only, as a whole ("kind:id"). Its parts are implied by it, whatever
     // order identities sort in (a partition may sort before its parent partition).
     std::set<std::string> whole_missing, whole_extra;
-    for (const auto& key : keys) {
-        auto r = reference.objects.find(key);
-        auto o = other.objects.find(key);
-        if (o == other.objects.end()) whole_missing.insert(r->second.kind + ":" + r->second.id);
-        else if (r == reference.objects.end()) whole_extra.insert(o->second.kind + ":" + o->second.id);
-    }
+    for_each_pair([&](const CatalogObject* r, const CatalogObject* o) {
+        if (!o) whole_missing.insert(r->kind + ":" + r->id);
+        else if (!r) whole_extra.insert(o->kind + ":" + o->id);
+    });
     auto implied = [](const std::vector<Ancestor>& ancestors, const std::set<std::string>& whole) {
         for (const auto& [kind, id] : ancestors)
             if (whole.count(kind + ":" + id)) return true;
@@ -156,46 +160,51 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
     };
     // A column that is NOT NULL only because a primary key covers it on one side: the key's own finding says it.
     const std::set<std::string> ref_pk = primary_key_columns(reference), other_pk = primary_key_columns(other);
-    for (const auto& key : keys) {
-        auto r = reference.objects.find(key);
-        auto o = other.objects.find(key);
-        const bool in_ref = r != reference.objects.end();
-        const CatalogObject& any = in_ref ? r->second : o->second;
-        const std::vector<Ancestor> ancestors = (in_ref ? ref_lineage : other_lineage).of(any);
-        if (ignored(any, ancestors, policy.ignore)) continue;
+    for_each_pair([&](const CatalogObject* r, const CatalogObject* o) {
+        if (r && o && r->attrs == o->attrs) return;  // the common case, decided without any allocation
+        const CatalogObject& any = r ? *r : *o;
         SchemaDifference d{any.kind, any.id, "", "", "", {}};
-        if (o == other.objects.end()) {
-            if (implied(ancestors, whole_missing)) continue;
-            d.change = "missing";
-            d.reference_definition = render_definition(r->second);
-        } else if (!in_ref) {
-            if (implied(ancestors, whole_extra)) continue;
-            d.change = "extra";
-            d.other_definition = render_definition(o->second);
-        } else {
-            std::set<std::string> names;
-            for (const auto& [k, _] : r->second.attrs) names.insert(k);
-            for (const auto& [k, _] : o->second.attrs) names.insert(k);
-            for (const auto& n : names) {
-                if (!attr_compared(n)) continue;
-                auto a = r->second.attrs.find(n);
-                auto b = o->second.attrs.find(n);
-                std::string va = a == r->second.attrs.end() ? "" : a->second;
-                std::string vb = b == o->second.attrs.end() ? "" : b->second;
-                if (va == vb) continue;
-                if (n == "not_null" && any.kind == "column" &&
+        if (r && o) {
+            auto a = r->attrs.begin(), b = o->attrs.begin();
+            // Attribute maps are sorted: merge them too.
+            while (a != r->attrs.end() || b != o->attrs.end()) {
+                std::string name, va, vb;
+                if (b == o->attrs.end() || (a != r->attrs.end() && a->first < b->first)) {
+                    name = a->first, va = a->second;
+                    ++a;
+                } else if (a == r->attrs.end() || b->first < a->first) {
+                    name = b->first, vb = b->second;
+                    ++b;
+                } else {
+                    name = a->first, va = a->second, vb = b->second;
+                    ++a, ++b;
+                }
+                if (va == vb || !attr_compared(name)) continue;
+                if (name == "not_null" && any.kind == "column" &&
                     ((va == "true" && ref_pk.count(any.id) && !other_pk.count(any.id)) ||
                      (vb == "true" && other_pk.count(any.id) && !ref_pk.count(any.id))))
                     continue;
-                d.changed_attrs.push_back(n);
+                d.changed_attrs.push_back(name);
             }
-            if (d.changed_attrs.empty()) continue;
+            if (d.changed_attrs.empty()) return;
+        }
+        const std::vector<Ancestor> ancestors = (r ? ref_lineage : other_lineage).of(any);
+        if (ignored(any, ancestors, policy.ignore)) return;
+        if (!o) {
+            if (implied(ancestors, whole_missing)) return;
+            d.change = "missing";
+            d.reference_definition = render_definition(*r);
+        } else if (!r) {
+            if (implied(ancestors, whole_extra)) return;
+            d.change = "extra";
+            d.other_definition = render_definition(*o);
+        } else {
             d.change = "changed";
-            d.reference_definition = render_definition(r->second);
-            d.other_definition = render_definition(o->second);
+            d.reference_definition = render_definition(*r);
+            d.other_definition = render_definition(*o);
         }
         out.push_back(std::move(d));
-    }
+    });
     if (policy.column_order != "ignore") {
         // Relative order of the columns both sides have, per table.
         std::map<std::string, std::vector<std::pair<int, std::string>>> ref_cols, oth_cols;
