@@ -222,7 +222,17 @@ void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
         se.enabled = true;
         if (s.IsNull()) return;
         if (!c.is_map(s, "gates.schema-equality")) return;
-        c.keys(s, "gates.schema-equality", {"reference", "ignore", "column_order", "lock"});
+        c.keys(s, "gates.schema-equality", {"reference", "ignore", "column_order", "lock", "owners", "privileges", "comments", "partitions"});
+        for (const char* flag : {"owners", "privileges", "comments"}) {
+            if (!s[flag]) continue;
+            if (auto v = c.boolean(s[flag], std::string("gates.schema-equality.") + flag)) {
+                bool& target = std::string(flag) == "owners" ? se.policy.owners : std::string(flag) == "privileges" ? se.policy.privileges : se.policy.comments;
+                target = *v;
+            }
+        }
+        if (s["partitions"]) {
+            if (auto v = c.one_of(s["partitions"], "gates.schema-equality.partitions", {"by-name", "by-bounds"})) se.policy.partitions = *v;
+        }
         if (s["lock"]) {
             // May not exist yet: `pggate run --write-lock` creates it.
             if (auto v = c.str(s["lock"], "gates.schema-equality.lock"))
@@ -232,7 +242,7 @@ void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
             if (auto v = c.one_of(s["reference"], "gates.schema-equality.reference", {"init", "chain", "init-upgrade"})) se.reference = *v;
         }
         if (s["column_order"]) {
-            if (auto v = c.one_of(s["column_order"], "gates.schema-equality.column_order", {"ignore", "warn", "fail"})) se.column_order = *v;
+            if (auto v = c.one_of(s["column_order"], "gates.schema-equality.column_order", {"ignore", "warn", "fail"})) se.policy.column_order = *v;
         }
         if (const YAML::Node& ig = s["ignore"]) {
             if (!ig.IsSequence()) c.fail(ig, "gates.schema-equality.ignore must be a list of {kind, name} entries.");
@@ -244,7 +254,7 @@ void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
                     if (e["kind"]) { if (auto v = c.str(e["kind"], "ignore.kind")) r.kind = *v; }
                     if (e["name"]) { if (auto v = c.str(e["name"], "ignore.name")) r.pattern = *v; }
                     else c.fail(e, "an ignore entry needs 'name' (a glob such as public.alembic_version or public.tmp_*).");
-                    se.ignore.push_back(r);
+                    se.policy.ignore.push_back(r);
                 }
         }
     }

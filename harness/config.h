@@ -59,12 +59,21 @@ struct IgnoreRule {
     std::string pattern;  // glob on the object's identity, e.g. public.alembic_version
 };
 
+// What counts as a schema difference. Defaults suit comparing replay paths of one project.
+struct SchemaPolicy {
+    std::string column_order = "ignore";  // ignore | warn | fail
+    std::vector<IgnoreRule> ignore;
+    bool owners = false;      // compare object owners (they depend on who ran the scripts)
+    bool privileges = false;  // compare GRANTed privileges
+    bool comments = true;     // compare COMMENTs
+    std::string partitions = "by-name";  // by-name: partitions matched by name; by-bounds: by parent and bound
+};
+
 struct SchemaEqualityConfig {
     bool enabled = false;
     std::string reference = "chain";
-    std::vector<IgnoreRule> ignore;
-    std::string column_order = "ignore";  // ignore | warn | fail
-    std::string lock_file;                // the committed expected schema (pggate snapshot format); empty: none
+    std::string lock_file;  // the committed expected schema (pggate snapshot format); empty: none
+    SchemaPolicy policy;
 };
 
 struct Config {

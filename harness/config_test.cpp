@@ -36,9 +36,9 @@ TEST(Config, ResolvesPathsAgainstTheConfigFolder) {
     EXPECT_EQ(c.timeouts.lock_ms, 500);
     EXPECT_TRUE(c.replay_gate);
     EXPECT_TRUE(c.schema_equality.enabled);
-    EXPECT_EQ(c.schema_equality.column_order, "warn");
-    ASSERT_EQ(c.schema_equality.ignore.size(), 1u);
-    EXPECT_EQ(c.schema_equality.ignore[0].pattern, "public.schema_migrations");
+    EXPECT_EQ(c.schema_equality.policy.column_order, "warn");
+    ASSERT_EQ(c.schema_equality.policy.ignore.size(), 1u);
+    EXPECT_EQ(c.schema_equality.policy.ignore[0].pattern, "public.schema_migrations");
     EXPECT_EQ(c.paths.size(), 3u);
 }
 

@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
     diff_cmd->add_option("--column-order", diff.column_order, "ignore, warn or fail on different column order")
         ->check(CLI::IsMember({"ignore", "warn", "fail"}))->capture_default_str();
     diff_cmd->add_option("--ignore", diff.ignore, "objects to leave out: GLOB or KIND:GLOB (e.g. table:public.alembic_version)");
+    diff_cmd->add_flag("--owners", diff.owners, "also compare owners");
+    diff_cmd->add_flag("--privileges", diff.privileges, "also compare granted privileges");
+    diff_cmd->add_flag("--no-comments", diff.no_comments, "do not compare comments");
+    diff_cmd->add_option("--partitions", diff.partitions, "match partitions by-name, or by-bounds (renamed partitions are equal)")
+        ->check(CLI::IsMember({"by-name", "by-bounds"}))->capture_default_str();
 
     std::string snap_dsn, snap_out;
     auto* snap_cmd = app.add_subcommand("snapshot", "Print the normalized catalog of a database as JSON (the lock-file format).");

@@ -358,8 +358,12 @@ int snapshot_command(const std::string& dsn, const std::string& out_file) {
 }
 
 int diff_command(const DiffOptions& opts) {
-    SchemaEqualityConfig policy;
+    SchemaPolicy policy;
     policy.column_order = opts.column_order;
+    policy.owners = opts.owners;
+    policy.privileges = opts.privileges;
+    policy.comments = !opts.no_comments;
+    policy.partitions = opts.partitions;
     for (const auto& ig : opts.ignore) {
         auto colon = ig.find(':');
         if (colon == std::string::npos) policy.ignore.push_back({"*", ig});

@@ -23,6 +23,8 @@ struct DiffOptions {
     std::string format = "text";  // text | json
     std::string column_order = "ignore";
     std::vector<std::string> ignore;  // kind:glob or glob
+    bool owners = false, privileges = false, no_comments = false;
+    std::string partitions = "by-name";
 };
 int diff_command(const DiffOptions& opts);
 

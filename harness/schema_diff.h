@@ -17,10 +17,7 @@ struct SchemaDifference {
     std::vector<std::string> changed_attrs;
 };
 
-struct DiffPolicy {
-    std::string column_order = "ignore";  // ignore | warn | fail
-    std::vector<IgnoreRule> ignore;
-};
+using DiffPolicy = SchemaPolicy;
 
 std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Snapshot& other, const DiffPolicy& policy);
 bool is_ignored(const CatalogObject& o, const std::vector<IgnoreRule>& rules);

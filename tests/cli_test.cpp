@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -41,7 +42,11 @@ json read_json(const std::string& path) {
 std::string scenario(const std::string& name) { return std::string(PGGATE_SOURCE_DIR) + "/scenarios/" + name; }
 
 // tmpfs when there is one, as pggate itself prefers: a data dir on disk costs about a second more.
-std::string fast_base() { return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ""; }
+std::string fast_base() {
+    struct statvfs st {};
+    bool room = statvfs("/dev/shm", &st) == 0 && static_cast<unsigned long long>(st.f_bavail) * st.f_frsize > (1ull << 30);
+    return room && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "";
+}
 
 // As root the server runs as an unprivileged user, who must be able to reach the instances folder.
 void open_for_server(const TempDir& d) {

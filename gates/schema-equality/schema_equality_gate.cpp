@@ -5,9 +5,9 @@
 namespace pggate {
 
 std::vector<Finding> schema_findings(const Snapshot& reference, const Snapshot& other, const std::string& reference_name,
-                                     const std::string& other_name, const SchemaEqualityConfig& policy) {
+                                     const std::string& other_name, const SchemaPolicy& policy) {
     std::vector<Finding> out;
-    for (const auto& d : diff_snapshots(reference, other, DiffPolicy{policy.column_order, policy.ignore})) {
+    for (const auto& d : diff_snapshots(reference, other, policy)) {
         Finding f;
         f.object = d.id;
         f.details["reference"] = reference_name;
@@ -73,7 +73,7 @@ GateResult run_schema_equality_gate(const std::map<std::string, Snapshot>& snaps
             auto it = snapshots.find(p.path);
             if (it == snapshots.end()) continue;
             ++locked;
-            add_findings(g, schema_findings(*lock, it->second, lock_name, p.path + " path", cfg.schema_equality));
+            add_findings(g, schema_findings(*lock, it->second, lock_name, p.path + " path", cfg.schema_equality.policy));
         }
         g.metrics["paths_compared_with_lock"] = locked;
     }
@@ -95,7 +95,7 @@ GateResult run_schema_equality_gate(const std::map<std::string, Snapshot>& snaps
             continue;
         }
         ++compared;
-        add_findings(g, schema_findings(ref_it->second, it->second, ref + " path", p.path + " path", cfg.schema_equality));
+        add_findings(g, schema_findings(ref_it->second, it->second, ref + " path", p.path + " path", cfg.schema_equality.policy));
     }
     g.metrics["objects_in_reference"] = static_cast<double>(ref_it->second.objects.size());
     g.metrics["paths_compared"] = compared;

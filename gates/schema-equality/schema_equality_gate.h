@@ -16,6 +16,6 @@ GateResult run_schema_equality_gate(const std::map<std::string, Snapshot>& snaps
 
 // The findings for one pair, shared with `pggate diff`.
 std::vector<Finding> schema_findings(const Snapshot& reference, const Snapshot& other, const std::string& reference_name,
-                                     const std::string& other_name, const SchemaEqualityConfig& policy);
+                                     const std::string& other_name, const SchemaPolicy& policy);
 
 }  // namespace pggate
