@@ -10,18 +10,12 @@
 #include "harness/config.h"
 #include "harness/provider.h"
 #include "harness/sql_script.h"
+#include "reports/report.h"
 
 namespace pggate {
 
-struct ReplayStep {
-    std::string label;  // what a person reads: "sql/init_postgresql.sql", "revision 20251224120000 drop credentials.instance_ids"
-    std::string kind;   // script | migration | stamp | command
-    std::string file;
-    std::string revision;
-    bool ok = true;
-    int statements = 0;
-    double duration_ms = 0;
-};
+// A step as the report shows it (label, kind, file, revision, ok, statements, duration).
+using ReplayStep = StepReport;
 
 struct ReplayFailure {
     std::string step;       // label of the failing step

@@ -88,7 +88,7 @@ PathReport to_path_report(const PathResult& r) {
     p.database = r.db.name;
     p.status = r.skipped ? "skipped" : r.ok ? "ok" : "failed";
     p.duration_ms = r.duration_ms;
-    for (const auto& s : r.steps) p.steps.push_back({s.label, s.kind, s.file, s.revision, s.ok, s.statements, s.duration_ms});
+    p.steps = r.steps;
     return p;
 }
 
