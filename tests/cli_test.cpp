@@ -174,6 +174,19 @@ TEST(Cli, LockFileCatchesDriftThatAllPathsShare) {
     }
 }
 
+TEST(Cli, TwoRunsAtOnceDoNotCollide) {
+    TempDir d1(fast_base()), d2(fast_base());
+    std::string p1 = private_copy(d1, "capacity-fixed"), p2 = private_copy(d2, "capacity");
+    ProcessResult r1;
+    std::thread other([&] { r1 = pggate({"run", "--config", p1 + "/pggate.yaml", "--report-dir", d1.path + "/out"}); });
+    auto r2 = pggate({"run", "--config", p2 + "/pggate.yaml", "--report-dir", d2.path + "/out"});
+    other.join();
+    EXPECT_EQ(r1.exit_code, 0) << r1.err;
+    EXPECT_EQ(r2.exit_code, 1) << r2.err;
+    EXPECT_TRUE(empty_dir(d1.path + "/instances"));
+    EXPECT_TRUE(empty_dir(d2.path + "/instances"));
+}
+
 TEST(Cli, BadConfigIsExitTwoWithFileAndLine) {
     TempDir d(fast_base());
     d.write("init.sql", "SELECT 1;");
