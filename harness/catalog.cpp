@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
+#include "harness/expr_normalize.h"
 #include "harness/pg.h"
 
 namespace pggate {
@@ -19,30 +21,6 @@ std::string not_extension_member(const std::string& catalog, const std::string& 
     return "NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = '" + catalog + "'::regclass AND dep.objid = " +
            oid_expr + " AND dep.deptype = 'e')";
 }
-
-struct Reader {
-    PgConn& conn;
-    Snapshot& snap;
-
-    // Runs one query; each row becomes an object. Columns: kind, id, parent, then attributes by name
-    // (NULL attributes are left out, so absent and NULL read the same).
-    void load(const std::string& sql) {
-        PgResult r = conn.exec(sql);
-        std::vector<std::string> names;
-        for (int c = 0; c < r.cols(); ++c) names.push_back(r.name(c));
-        auto hint = snap.objects.end();
-        for (int i = 0; i < r.rows(); ++i) {
-            CatalogObject o;
-            o.kind = r.get(i, 0);
-            o.id = r.get(i, 1);
-            o.parent = r.get(i, 2);
-            for (int c = 3; c < r.cols(); ++c)
-                if (!r.is_null(i, c)) o.attrs.emplace_hint(o.attrs.end(), names[c], r.get(i, c));
-            std::string key = snapshot_key(o.kind, o.id);
-            hint = snap.objects.insert_or_assign(hint, std::move(key), std::move(o));
-        }
-    }
-};
 
 // A column's attoptions without the keys PostgreSQL builds add on their own (this build stores pg_attver=N in
 // every column, with N differing per database); NULL when nothing is left.
@@ -65,6 +43,148 @@ std::string rel_id(const std::string& alias) {
     return "quote_ident(n.nspname) || '.' || quote_ident(" + alias + ".relname)";
 }
 
+// Owner (pg_get_userbyid reads the syscache) and the ACL, NULL (the defaults) spelled as the ACL PostgreSQL
+// would give, so that GRANT then REVOKE back to the default reads the same as never granting. The raw
+// aclitem[] text is rendered (owner abstracted, items sorted) on the client: see render_acl.
+std::string owner_and_acl(const std::string& owner_col, const std::string& acl_col, char object_type) {
+    return " pg_get_userbyid(" + owner_col + ") AS owner, coalesce(" + acl_col + ", acldefault('" + std::string(1, object_type) +
+           "', " + owner_col + "))::text AS privileges ";
+}
+
+// One role name of an aclitem as aclitemout writes it: bare, or double-quoted with "" for a quote.
+// Returns the name; `raw` receives the text as written.
+std::string read_acl_role(const std::string& s, size_t& i, const std::string& stop, std::string& raw) {
+    std::string name;
+    size_t start = i;
+    if (i < s.size() && s[i] == '"') {
+        for (++i; i < s.size(); ++i) {
+            if (s[i] == '"') {
+                if (i + 1 < s.size() && s[i + 1] == '"') {
+                    name += '"';
+                    ++i;
+                    continue;
+                }
+                ++i;
+                break;
+            }
+            name += s[i];
+        }
+    } else {
+        while (i < s.size() && stop.find(s[i]) == std::string::npos) name += s[i++];
+    }
+    raw = s.substr(start, i - start);
+    return name;
+}
+
+// An aclitem[] literal ({a=r/b,"\"x y\"=r/b"}) as sorted items "grantee=privileges/grantor", the owner written
+// <owner> (so that privileges compare equal between databases whose objects belong to different roles, and an
+// owner change is an owner difference only) and the grantee PUBLIC for grants to everyone. Empty when it is.
+std::string render_acl(const std::string& literal, const std::string& owner) {
+    std::vector<std::string> elements;
+    size_t i = literal.find('{');
+    if (i == std::string::npos) return literal;
+    for (++i; i < literal.size() && literal[i] != '}';) {
+        std::string e;
+        if (literal[i] == '"') {
+            for (++i; i < literal.size() && literal[i] != '"'; ++i) {
+                if (literal[i] == '\\' && i + 1 < literal.size()) ++i;
+                e += literal[i];
+            }
+            ++i;
+        } else {
+            while (i < literal.size() && literal[i] != ',' && literal[i] != '}') e += literal[i++];
+        }
+        elements.push_back(std::move(e));
+        if (i < literal.size() && literal[i] == ',') ++i;
+    }
+    std::vector<std::string> items;
+    for (const std::string& e : elements) {
+        size_t j = 0;
+        std::string grantee_raw, grantor_raw;
+        std::string grantee = read_acl_role(e, j, "=", grantee_raw);
+        size_t slash = e.find('/', j);
+        if (j >= e.size() || e[j] != '=' || slash == std::string::npos) {
+            items.push_back(e);  // not an aclitem as expected: keep it as written
+            continue;
+        }
+        std::string privs = e.substr(j + 1, slash - j - 1);
+        size_t k = slash + 1;
+        std::string grantor = read_acl_role(e, k, "", grantor_raw);
+        std::string who = grantee_raw.empty() ? "PUBLIC" : grantee == owner ? "<owner>" : grantee_raw;
+        items.push_back(who + "=" + privs + "/" + (grantor == owner ? "<owner>" : grantor_raw));
+    }
+    std::sort(items.begin(), items.end());
+    std::string out;
+    for (const auto& it : items) out += (out.empty() ? "" : ", ") + it;
+    return out;
+}
+
+struct Reader {
+    PgConn& conn;
+    Snapshot& snap;
+    std::unordered_map<std::string, std::string> acls;  // (owner, aclitem[] text) -> rendered; most objects share a few
+
+    // The owner of a loaded relation (a column's table, an owned sequence's table), for ACLs of its parts.
+    std::string owner_of_relation(const std::string& id) const {
+        for (const char* kind : {"table", "partition"}) {
+            auto it = snap.objects.find(snapshot_key(kind, id));
+            if (it == snap.objects.end()) continue;
+            auto owner = it->second.attrs.find("owner");
+            if (owner != it->second.attrs.end()) return owner->second;
+        }
+        return "";
+    }
+
+    // Runs one query; each row becomes an object. Columns: kind, id, parent, then attributes by name
+    // (NULL attributes are left out, so absent and NULL read the same). A "privileges" column is an aclitem[]
+    // rendered by render_acl with the owner from the "owner" column, or the parent's owner where that is NULL
+    // (a sequence owned by a column goes with its table's owner). A query without an "owner" column reads
+    // columns' ACLs (NULL and empty both mean none), with the table's owner.
+    void load(const std::string& sql) {
+        PgResult r = conn.exec(sql);
+        std::vector<std::string> names;
+        std::vector<bool> expression;  // attributes that hold deparsed SQL expressions
+        int privileges = -1, owner = -1;
+        for (int c = 0; c < r.cols(); ++c) {
+            names.push_back(r.name(c));
+            const std::string& n = names.back();
+            expression.push_back(n == "definition" || n == "default" || n == "generated" || n == "using" || n == "with_check");
+            if (names.back() == "privileges") privileges = c;
+            else if (names.back() == "owner") owner = c;
+        }
+        auto hint = snap.objects.end();
+        std::string kind, key_prefix;  // a query yields one kind or a few: its key prefix is computed once per kind
+        for (int i = 0; i < r.rows(); ++i) {
+            CatalogObject o;
+            o.kind = r.get(i, 0);
+            o.id = r.get(i, 1);
+            o.parent = r.get(i, 2);
+            for (int c = 3; c < r.cols(); ++c) {
+                if (r.is_null(i, c)) continue;
+                if (c != privileges) {
+                    o.attrs.emplace_hint(o.attrs.end(), names[c], expression[c] ? normalize_expression(r.get(i, c)) : r.get(i, c));
+                    continue;
+                }
+                std::string who = owner >= 0 && !r.is_null(i, owner) ? r.get(i, owner) : owner_of_relation(o.parent);
+                std::string acl = r.get(i, c);
+                std::string key = std::to_string(who.size()) + ':' + who + acl;
+                auto it = acls.find(key);
+                if (it == acls.end()) {
+                    std::string rendered = render_acl(acl, who);
+                    it = acls.emplace(std::move(key), rendered.empty() && owner >= 0 ? "none" : rendered).first;
+                }
+                if (!it->second.empty()) o.attrs.emplace_hint(o.attrs.end(), names[c], it->second);
+            }
+            if (o.kind != kind) {
+                kind = o.kind;
+                key_prefix = snapshot_key(kind, "");
+            }
+            std::string key = key_prefix + o.id;
+            hint = snap.objects.insert_or_assign(hint, std::move(key), std::move(o));
+        }
+    }
+};
+
 }  // namespace
 
 std::string snapshot_key(const std::string& kind, const std::string& id) {
@@ -72,24 +192,34 @@ std::string snapshot_key(const std::string& kind, const std::string& id) {
 }
 
 int kind_rank(const std::string& kind) {
+    // Kinds added later take the next ranks (renumbering would reorder existing lock files).
     static const std::map<std::string, int> order = {
         {"schema", 0},    {"extension", 1}, {"type", 2},       {"sequence", 3}, {"table", 4},
         {"partition", 5}, {"column", 6},    {"constraint", 7}, {"index", 8},    {"view", 9},
-        {"materialized-view", 10}, {"function", 11}, {"trigger", 12}, {"policy", 13}};
+        {"materialized-view", 10}, {"function", 11}, {"trigger", 12}, {"policy", 13},
+        {"statistics", 14}, {"rule", 15}, {"publication", 16}, {"event-trigger", 17}};
     auto it = order.find(kind);
     return it == order.end() ? 50 : it->second;
+}
+
+const CatalogObject& default_public_schema() {
+    static const CatalogObject o{"schema", "public", "", {{"comment", "standard public schema"},
+                                                          {"owner", "pg_database_owner"},
+                                                          {"privileges", "<owner>=UC/<owner>, PUBLIC=U/<owner>"}}};
+    return o;
 }
 
 Snapshot read_snapshot(PgConn& conn) {
     Snapshot snap;
     snap.server_version = conn.server_version();
-    Reader rd{conn, snap};
+    Reader rd{conn, snap, {}};
     // One short read-only transaction with a consistent view of the catalog.
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
-        rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', pg_get_userbyid(n.nspowner) AS owner_ignored_by_default "
-                            "FROM pg_namespace n WHERE ") + kUserNamespace + " AND " + not_extension_member("pg_namespace", "n.oid") +
-                " AND n.nspname <> 'public'");
+        // Schemas, public included: it is dropped again below while it is as a fresh database has it.
+        rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', ") + owner_and_acl("n.nspowner", "n.nspacl", 'n') +
+                ", dsc.description AS comment FROM pg_namespace n" + comment_join("dsc", "pg_namespace", "n.oid") + "WHERE " +
+                kUserNamespace + " AND " + not_extension_member("pg_namespace", "n.oid"));
         rd.load("SELECT 'extension', quote_ident(e.extname), '', e.extversion AS version, n.nspname AS schema "
                 "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'");
         // Enums (labels in order), domains, composite types.
@@ -102,8 +232,9 @@ Snapshot read_snapshot(PgConn& conn) {
             "  t.typdefault AS \"default\", "
             "  CASE WHEN t.typtype = 'r' THEN (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) END AS subtype, "
             "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '; ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid) END AS constraints, "
-            "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes "
-            "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes, "
+            "  dsc.description AS comment, " + owner_and_acl("t.typowner", "t.typacl", 'T') +
+            "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace" + comment_join("dsc", "pg_type", "t.oid") +
             "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "
             "WHERE ") + kUserNamespace + " AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c') AND " +
                 not_extension_member("pg_type", "t.oid"));
@@ -121,7 +252,7 @@ Snapshot read_snapshot(PgConn& conn) {
                 "     FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident), '?') END AS replica_identity, "
                 "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
                 "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
-                "  dsc.description AS comment "
+                "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') +
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "LEFT JOIN pg_inherits pi ON pi.inhrelid = c.oid AND c.relispartition "
                 "LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace" +
@@ -147,6 +278,8 @@ Snapshot read_snapshot(PgConn& conn) {
             "  CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression, "
             "  CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics, "
             "  " + user_attoptions("a") + " AS options, "
+            // Column GRANTs; NULL is none (PostgreSQL stores an ACL that became empty as NULL).
+            "  a.attacl::text AS privileges, "
             "  dsc.description AS comment ";
         const std::string column_from =
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -289,25 +422,27 @@ Snapshot read_snapshot(PgConn& conn) {
             "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"));
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, array_to_string(c.reloptions, ',') AS reloptions, "
-                "  dsc.description AS comment "
+                "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') +
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_class", "c.oid") +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + not_extension_member("pg_class", "c.oid"));
         // Sequences; those behind identity columns are part of the column's definition.
-        // A sequence owned by a column (serial) hangs off that column's table: it goes with the table.
-        const std::string seq_owner_table =
-            "(SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) FROM pg_depend d JOIN pg_class tc ON tc.oid = d.refobjid "
-            "  JOIN pg_namespace tn ON tn.oid = tc.relnamespace WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
-            "  AND d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0 ORDER BY 1 LIMIT 1)";
-        rd.load(std::string("SELECT 'sequence', ") + rel_id("c") + ", coalesce(" + seq_owner_table + ", ''), "
+        // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
+        // table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.
+        rd.load(std::string("SELECT 'sequence', ") + rel_id("c") + ", coalesce(own.table_id, ''), "
                 "  format_type(s.seqtypid, NULL) AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
                 "  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'true' END AS cycle, "
-                "  (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) FROM pg_depend d "
+                "  own.column_id AS owned_by, dsc.description AS comment, "
+                "  CASE WHEN own.table_id IS NULL THEN pg_get_userbyid(c.relowner) END AS owner, "
+                "  coalesce(c.relacl, acldefault('s', c.relowner))::text AS privileges "
+                "FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "LEFT JOIN LATERAL (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) AS table_id, "
+                "     quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) AS column_id FROM pg_depend d "
                 "     JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
                 "     JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
                 "     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0 "
-                "     ORDER BY 1 LIMIT 1) AS owned_by "
-                "FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "     ORDER BY 2 LIMIT 1) own ON true" +
+                comment_join("dsc", "pg_class", "c.oid") +
                 "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid") +
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')");
         rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', '', "
@@ -319,7 +454,7 @@ Snapshot read_snapshot(PgConn& conn) {
                 "     'msfunc=' || NULLIF(ag.aggmtransfn, 0)::regprocedure::text, 'sortop=' || NULLIF(ag.aggsortop, 0)::regoperator::text, "
                 "     'initcond=' || quote_literal(ag.agginitval), 'minitcond=' || quote_literal(ag.aggminitval), "
                 "     CASE WHEN p.proparallel <> 'u' THEN 'parallel=' || p.proparallel::text END) "
-                "  ELSE pg_get_functiondef(p.oid) END AS definition, dsc.description AS comment "
+                "  ELSE pg_get_functiondef(p.oid) END AS definition, dsc.description AS comment, " + owner_and_acl("p.proowner", "p.proacl", 'f') +
                 "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid" +
                 comment_join("dsc", "pg_proc", "p.oid") +
                 "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + not_extension_member("pg_proc", "p.oid") +
@@ -340,6 +475,58 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  pg_get_expr(pol.polqual, pol.polrelid) AS \"using\", pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check "
                 "FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+        // Rewrite rules other than the ones views are made of (_RETURN). The rule's relation is its parent.
+        rd.load(std::string("SELECT 'rule', ") + rel_id("c") + " || '.' || quote_ident(r.rulename), " + rel_id("c") + ", "
+                "  pg_get_ruledef(r.oid, true) AS definition, "
+                "  CASE r.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
+                "  dsc.description AS comment "
+                "FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace" +
+                comment_join("dsc", "pg_rewrite", "r.oid") +
+                "WHERE r.rulename <> '_RETURN' AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+        // Extended statistics, on the table they describe. Columns are a set (PostgreSQL keeps them in column
+        // order, which differs between databases whose columns were added in another order): sorted by name.
+        // Expressions keep the order they were declared in.
+        rd.load(std::string("SELECT 'statistics', quote_ident(sn.nspname) || '.' || quote_ident(s.stxname), ") + rel_id("c") + ", " +
+                rel_id("c") + " AS \"table\", "
+                "  (SELECT string_agg(CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies' WHEN 'm' THEN 'mcv' "
+                "     WHEN 'e' THEN 'expressions' ELSE k::text END, ', ' ORDER BY o) FROM unnest(s.stxkind) WITH ORDINALITY u(k, o)) AS kinds, "
+                "  (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attname) FROM unnest(s.stxkeys::int2[]) u(attnum) "
+                "     JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = u.attnum) AS columns, "
+                "  CASE WHEN s.stxexprs IS NOT NULL THEN array_to_string(pg_get_statisticsobjdef_expressions(s.oid), ', ') END AS expressions, "
+                "  CASE WHEN s.stxstattarget >= 0 THEN s.stxstattarget::text END AS statistics_target, "
+                "  pg_get_userbyid(s.stxowner) AS owner, dsc.description AS comment "
+                "FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace JOIN pg_class c ON c.oid = s.stxrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_statistic_ext", "s.oid") +
+                "WHERE " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid") + " AND " +
+                not_extension_member("pg_statistic_ext", "s.oid"));
+        // Publications: what they publish (all tables, or tables with their column lists and row filters, and
+        // whole schemas), which actions, and through which root.
+        rd.load("WITH rels AS ("
+                "  SELECT pr.prpubid, string_agg(quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+                "    || coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attname) FROM unnest(pr.prattrs::int2[]) u(attnum) "
+                "       JOIN pg_attribute a ON a.attrelid = pr.prrelid AND a.attnum = u.attnum) || ')', '') "
+                "    || coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', ''), ', ' ORDER BY n.nspname, c.relname) AS tables "
+                "  FROM pg_publication_rel pr JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "  GROUP BY pr.prpubid), "
+                "schemas AS ("
+                "  SELECT pn.pnpubid, string_agg(quote_ident(n.nspname), ', ' ORDER BY n.nspname) AS schemas "
+                "  FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid GROUP BY pn.pnpubid) "
+                "SELECT 'publication', quote_ident(p.pubname), '', "
+                "  CASE WHEN p.puballtables THEN 'true' END AS all_tables, rels.tables, schemas.schemas, "
+                "  coalesce(NULLIF(concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END, "
+                "    CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END), ''), 'none') AS publish, "
+                "  CASE WHEN p.pubviaroot THEN 'true' END AS publish_via_partition_root, "
+                "  pg_get_userbyid(p.pubowner) AS owner, dsc.description AS comment "
+                "FROM pg_publication p LEFT JOIN rels ON rels.prpubid = p.oid LEFT JOIN schemas ON schemas.pnpubid = p.oid" +
+                comment_join("dsc", "pg_publication", "p.oid"));
+        // Event triggers: the event, the command tags they are limited to (a set), the function they run.
+        rd.load("SELECT 'event-trigger', quote_ident(e.evtname), '', e.evtevent AS event, "
+                "  CASE WHEN e.evttags IS NOT NULL THEN array_to_string(ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY t COLLATE \"C\"), ', ') END AS tags, "
+                "  quote_ident(fn.nspname) || '.' || quote_ident(f.proname) || '(' || pg_get_function_identity_arguments(f.oid) || ')' AS function, "
+                "  CASE e.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
+                "  pg_get_userbyid(e.evtowner) AS owner, dsc.description AS comment "
+                "FROM pg_event_trigger e JOIN pg_proc f ON f.oid = e.evtfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace" +
+                comment_join("dsc", "pg_event_trigger", "e.oid") + "WHERE " + not_extension_member("pg_event_trigger", "e.oid"));
         conn.exec("COMMIT");
     } catch (...) {
         try {
@@ -348,8 +535,11 @@ Snapshot read_snapshot(PgConn& conn) {
         }
         throw;
     }
-    // Owners are noise between replay paths by default (they depend on who ran the scripts).
-    for (auto& [key, o] : snap.objects) o.attrs.erase("owner_ignored_by_default");
+    // The public schema is an object only when it is not as a fresh database has it (a comment, an owner or
+    // privileges changed), so two fresh databases never differ by it; the diff compares a side without it as the
+    // default public schema.
+    auto pub = snap.objects.find(snapshot_key("schema", "public"));
+    if (pub != snap.objects.end() && pub->second.attrs == default_public_schema().attrs) snap.objects.erase(pub);
     // Columns arrive with their attnum, which dropped columns leave gaps in: renumber 1..n per table here
     // rather than with a window function on the server.
     std::map<std::string, std::vector<std::pair<int, CatalogObject*>>> by_table;

@@ -11,7 +11,8 @@ namespace pggate {
 class PgConn;
 
 struct CatalogObject {
-    std::string kind;    // schema, extension, type, table, partition, column, constraint, index, view, ...
+    std::string kind;    // schema, extension, type, table, partition, column, constraint, index, view, ...,
+                         // statistics, rule, publication, event-trigger (see kind_rank)
     std::string id;      // schema-qualified identity, e.g. public.instances, public.instances.name
     std::string parent;  // id of the owning table/type; empty for top-level objects
     std::map<std::string, std::string> attrs;  // the definition; compared attribute by attribute
@@ -25,7 +26,13 @@ struct Snapshot {
 // Attributes that describe physical placement, not the schema; compared only when policy asks.
 inline constexpr const char* kColumnPositionAttr = "position";
 
+// Owners (attribute "owner") and ACLs ("privileges": sorted grantee=privileges/grantor items, the owner written
+// <owner>, everyone PUBLIC, NULL read as PostgreSQL's default ACL) are always read; the diff compares them only
+// when its policy asks.
 Snapshot read_snapshot(PgConn& conn);
+// The public schema as a fresh database (PostgreSQL 15 and later) has it. Snapshots leave it out while it is
+// like this, so a snapshot without it stands for this one.
+const CatalogObject& default_public_schema();
 std::string snapshot_key(const std::string& kind, const std::string& id);
 // Ordering of kinds for output: containers before their parts.
 int kind_rank(const std::string& kind);

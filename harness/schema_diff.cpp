@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace pggate {
@@ -21,7 +22,49 @@ std::string plain(const std::string& id) {
     return out;
 }
 
-bool attr_compared(const std::string& name) { return name != kColumnPositionAttr; }
+// Placement (column positions) is never an attribute difference; owners, privileges and comments are when the
+// policy says so.
+bool attr_compared(const std::string& name, const DiffPolicy& policy) {
+    if (name == kColumnPositionAttr) return false;
+    if (name == "owner") return policy.owners;
+    if (name == "privileges") return policy.privileges;
+    if (name == "comment") return policy.comments;
+    return true;
+}
+
+// A partition's column lists what it sets on its own in differs_from_parent; what the policy does not compare
+// (a comment, when comments are off) is left out of it.
+std::string compared_value(const std::string& name, const std::string& value, const DiffPolicy& policy) {
+    if (name != "differs_from_parent" || policy.comments || value.find("comment") == std::string::npos) return value;
+    std::string out;
+    size_t start = 0;
+    while (start <= value.size()) {
+        size_t end = value.find(", ", start);
+        std::string item = value.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (item != "comment" && !item.empty()) out += (out.empty() ? "" : ", ") + item;
+        if (end == std::string::npos) break;
+        start = end + 2;
+    }
+    return out;
+}
+
+// An object that exists only to carry what the policy does not compare: a partition's column that differs from
+// its parent's by a comment alone, when comments are off.
+bool only_uncompared(const CatalogObject& o, const DiffPolicy& policy) {
+    if (o.kind != "column") return false;
+    auto it = o.attrs.find("differs_from_parent");
+    return it != o.attrs.end() && compared_value(it->first, it->second, policy).empty();
+}
+
+std::string render(const CatalogObject& o, const DiffPolicy& policy, std::string out = "") {
+    for (const auto& [k, v] : o.attrs) {
+        if (!attr_compared(k, policy)) continue;
+        out += (out.empty() ? "" : "; ") + k + "=" + v;
+    }
+    return out;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 // The schema part of a quote_ident'ed identity ("public" of public.t, "My S" of "My S".t); empty when none.
 std::string schema_of(const std::string& id) {
@@ -117,6 +160,182 @@ std::set<std::string> primary_key_columns(const Snapshot& s) {
     return out;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Partition matching. Partitions are matched by name or by (parent, bound), as the policy says, and then by the
+// other key among those left over: under by-name a partition renamed with its bound kept is one finding (its
+// name), under by-bounds none; a partition whose bound changed keeps its name and is one finding (its bound).
+// The other side's matched partitions take their reference partner's identity, and so do their parts.
+
+using Children = std::map<std::string, std::vector<const CatalogObject*>>;  // parent id -> its partitions
+
+Children partitions_by_parent(const Snapshot& s) {
+    Children out;
+    const std::string prefix = snapshot_key("partition", "");
+    for (auto it = s.objects.lower_bound(prefix); it != s.objects.end() && starts_with(it->first, prefix); ++it)
+        out[it->second.parent].push_back(&it->second);
+    return out;
+}
+
+struct PartitionMatch {
+    std::map<std::string, std::string> other_to_ref;  // the other side's partition id -> its reference partner's id
+    std::map<std::string, std::string> renamed_from;  // reference partition id -> the other side's id
+};
+
+const std::string& bound_of(const CatalogObject& o) {
+    static const std::string none;
+    auto it = o.attrs.find("partition_bound");
+    return it == o.attrs.end() ? none : it->second;
+}
+
+// Whether every partition has a partner of the same name (and, by bounds, the same parent and bound) on the other
+// side: then there is nothing to match. Partitions sit together in a snapshot's key order, so this is one merge.
+bool partitions_pair_by_name(const Snapshot& ref, const Snapshot& oth, bool by_bounds) {
+    const std::string prefix = snapshot_key("partition", "");
+    auto r = ref.objects.lower_bound(prefix), o = oth.objects.lower_bound(prefix);
+    for (;; ++r, ++o) {
+        bool r_end = r == ref.objects.end() || !starts_with(r->first, prefix);
+        bool o_end = o == oth.objects.end() || !starts_with(o->first, prefix);
+        if (r_end || o_end) return r_end && o_end;
+        if (r->first != o->first) return false;
+        if (by_bounds && (r->second.parent != o->second.parent || bound_of(r->second) != bound_of(o->second))) return false;
+    }
+}
+
+PartitionMatch match_partitions(const Snapshot& ref, const Snapshot& oth, bool by_bounds) {
+    PartitionMatch m;
+    if (partitions_pair_by_name(ref, oth, by_bounds)) return m;
+    const Children rc = partitions_by_parent(ref), oc = partitions_by_parent(oth);
+    if (rc.empty() || oc.empty()) return m;
+    auto has_relation = [&](const std::string& id) {
+        return oth.objects.count(snapshot_key("table", id)) || oth.objects.count(snapshot_key("partition", id));
+    };
+    // Top-down from the roots (partitioned tables, matched by name), so a sub-partition is matched under its
+    // parent's partner.
+    std::vector<std::pair<std::string, std::string>> work;  // (reference parent, other parent)
+    for (const auto& [parent, kids] : rc)
+        if (!ref.objects.count(snapshot_key("partition", parent)) && oc.count(parent)) work.push_back({parent, parent});
+    while (!work.empty()) {
+        auto [rp, op] = work.back();
+        work.pop_back();
+        auto ri = rc.find(rp);
+        auto oi = oc.find(op);
+        if (ri == rc.end() || oi == oc.end()) continue;
+        std::map<std::string, const CatalogObject*> by_id, by_bound;  // the other side's partitions not matched yet
+        for (const CatalogObject* o : oi->second) {
+            by_id[o->id] = o;
+            if (!bound_of(*o).empty()) by_bound[bound_of(*o)] = o;
+        }
+        std::vector<std::pair<const CatalogObject*, const CatalogObject*>> pairs;
+        std::vector<const CatalogObject*> left = ri->second;
+        auto pass = [&](bool bounds) {
+            std::vector<const CatalogObject*> still;
+            for (const CatalogObject* r : left) {
+                auto& index = bounds ? by_bound : by_id;
+                auto it = index.find(bounds ? bound_of(*r) : r->id);
+                if (it == index.end() || (bounds && bound_of(*r).empty())) {
+                    still.push_back(r);
+                    continue;
+                }
+                const CatalogObject* o = it->second;
+                pairs.push_back({r, o});
+                by_id.erase(o->id);
+                if (!bound_of(*o).empty()) by_bound.erase(bound_of(*o));
+            }
+            left = std::move(still);
+        };
+        pass(by_bounds);
+        pass(!by_bounds);
+        // A rename onto an identity the other side already uses for a relation that keeps it would merge two
+        // relations: such a pair stays unmatched (the names decide).
+        std::set<std::string> renamed_away;
+        for (const auto& [r, o] : pairs)
+            if (r->id != o->id) renamed_away.insert(o->id);
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (auto& pr : pairs) {
+                if (!pr.first || pr.first->id == pr.second->id) continue;
+                if (has_relation(pr.first->id) && !renamed_away.count(pr.first->id)) {
+                    renamed_away.erase(pr.second->id);
+                    pr.first = nullptr;
+                    changed = true;
+                }
+            }
+        }
+        for (const auto& [r, o] : pairs) {
+            if (!r) continue;
+            if (r->id != o->id) {
+                m.other_to_ref[o->id] = r->id;
+                m.renamed_from[r->id] = o->id;
+            }
+            work.push_back({r->id, o->id});
+        }
+    }
+    return m;
+}
+
+// How a relation is named in a deparsed definition: qualified, or bare when it is in public (the snapshot is read
+// with the default search_path, and pretty-printed trigger and rule definitions leave visible names bare).
+std::vector<std::string> spellings(const std::string& id) {
+    std::vector<std::string> out{id};
+    std::string schema = schema_of(id);
+    if (schema == "public") out.push_back(id.substr(schema.size() + 1));
+    return out;
+}
+
+// Replaces the first mention of relation `from` after ON, ON ONLY or TO in a definition (an index's table, a
+// trigger's or a rule's relation) by `to`, spelled the same way (qualified or bare).
+void replace_relation(std::string& def, const std::string& from, const std::string& to) {
+    const std::vector<std::string> from_names = spellings(from), to_names = spellings(to);
+    size_t best = std::string::npos, best_start = 0, best_len = 0;
+    std::string best_to;
+    for (const std::string lead : {"ON ONLY ", "ON ", "TO "}) {
+        for (size_t n = 0; n < from_names.size(); ++n) {
+            const std::string needle = lead + from_names[n];
+            for (size_t at = def.find(needle); at != std::string::npos; at = def.find(needle, at + 1)) {
+                size_t end = at + needle.size();
+                bool word_start = at == 0 || def[at - 1] == ' ' || def[at - 1] == '\n';
+                bool word_end = end == def.size() || def[end] == ' ' || def[end] == '\n' || def[end] == ';';
+                if (!word_start || !word_end) continue;
+                if (at < best) {
+                    best = at;
+                    best_start = at + lead.size();
+                    best_len = from_names[n].size();
+                    best_to = to_names[std::min(n, to_names.size() - 1)];
+                }
+                break;
+            }
+        }
+    }
+    if (best != std::string::npos) def.replace(best_start, best_len, best_to);
+}
+
+// The other side with its matched partitions (and their parts) under their reference partners' identities.
+Snapshot rekeyed(const Snapshot& s, const std::map<std::string, std::string>& renames) {
+    Snapshot out;
+    out.server_version = s.server_version;
+    for (const auto& [key, obj] : s.objects) {
+        CatalogObject o = obj;
+        if (o.kind == "partition") {
+            auto it = renames.find(o.id);
+            if (it != renames.end()) o.id = it->second;
+        }
+        auto p = renames.find(o.parent);
+        if (p != renames.end()) {
+            const std::string &from = p->first, &to = p->second;
+            if (starts_with(o.id, from + ".")) o.id = to + o.id.substr(from.size());
+            o.parent = to;
+            for (auto& [k, v] : o.attrs) {
+                if (v == from) v = to;
+                else if (starts_with(v, from + ".")) v = to + v.substr(from.size());
+                else if (k == "definition") replace_relation(v, from, to);
+            }
+        }
+        std::string k = snapshot_key(o.kind, o.id);
+        out.objects.emplace(std::move(k), std::move(o));
+    }
+    return out;
+}
+
 }  // namespace
 
 bool is_ignored(const CatalogObject& o, const std::vector<IgnoreRule>& rules) {
@@ -125,33 +344,47 @@ bool is_ignored(const CatalogObject& o, const std::vector<IgnoreRule>& rules) {
     return ignored(o, parent, rules);
 }
 
-std::string render_definition(const CatalogObject& o) {
-    std::string out;
-    for (const auto& [k, v] : o.attrs) {
-        if (!attr_compared(k)) continue;
-        out += (out.empty() ? "" : "; ") + k + "=" + v;
-    }
-    return out;
-}
+std::string render_definition(const CatalogObject& o) { return render(o, DiffPolicy{}); }
 
-std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Snapshot& other, const DiffPolicy& policy) {
+std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Snapshot& other_as_read, const DiffPolicy& policy) {
     std::vector<SchemaDifference> out;
-    const Lineage ref_lineage(reference), other_lineage(other);
+    const bool by_bounds = policy.partitions == "by-bounds";
+    const PartitionMatch match = match_partitions(reference, other_as_read, by_bounds);
+    Snapshot other_rekeyed;
+    if (!match.other_to_ref.empty()) other_rekeyed = rekeyed(other_as_read, match.other_to_ref);
+    const Snapshot& other = match.other_to_ref.empty() ? other_as_read : other_rekeyed;
+    // What contains an object and which columns a primary key covers are needed for differences only: built
+    // on first use (the equal case, the common one, never needs them).
+    std::optional<Lineage> ref_lineage_, other_lineage_;
+    auto lineage = [&](bool ref_side) -> const Lineage& {
+        auto& l = ref_side ? ref_lineage_ : other_lineage_;
+        if (!l) l.emplace(ref_side ? reference : other);
+        return *l;
+    };
+    // A side without the public schema has it as a fresh database does (snapshots leave that one out).
+    const std::string public_key = snapshot_key("schema", "public");
+    const CatalogObject* default_public = &default_public_schema();
     // Both snapshots are sorted by key: walk them side by side (a merge), never building a union of keys.
     auto for_each_pair = [&](const auto& fn) {
         auto r = reference.objects.begin(), o = other.objects.begin();
         while (r != reference.objects.end() || o != other.objects.end()) {
-            if (o == other.objects.end() || (r != reference.objects.end() && r->first < o->first)) fn(&r++->second, nullptr);
-            else if (r == reference.objects.end() || o->first < r->first) fn(nullptr, &o++->second);
-            else fn(&r++->second, &o++->second);
+            if (o == other.objects.end() || (r != reference.objects.end() && r->first < o->first)) {
+                fn(&r->second, r->first == public_key ? default_public : nullptr);
+                ++r;
+            } else if (r == reference.objects.end() || o->first < r->first) {
+                fn(o->first == public_key ? default_public : nullptr, &o->second);
+                ++o;
+            } else {
+                fn(&r++->second, &o++->second);
+            }
         }
     };
     // First pass: what exists on one side only, as a whole ("kind:id"). Its parts are implied by it, whatever
     // order identities sort in (a partition may sort before its parent partition).
     std::set<std::string> whole_missing, whole_extra;
     for_each_pair([&](const CatalogObject* r, const CatalogObject* o) {
-        if (!o) whole_missing.insert(r->kind + ":" + r->id);
-        else if (!r) whole_extra.insert(o->kind + ":" + o->id);
+        if (!o && !only_uncompared(*r, policy)) whole_missing.insert(r->kind + ":" + r->id);
+        else if (!r && !only_uncompared(*o, policy)) whole_extra.insert(o->kind + ":" + o->id);
     });
     auto implied = [](const std::vector<Ancestor>& ancestors, const std::set<std::string>& whole) {
         for (const auto& [kind, id] : ancestors)
@@ -159,11 +392,34 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
         return false;
     };
     // A column that is NOT NULL only because a primary key covers it on one side: the key's own finding says it.
-    const std::set<std::string> ref_pk = primary_key_columns(reference), other_pk = primary_key_columns(other);
+    std::optional<std::set<std::string>> ref_pk_, other_pk_;
+    auto pk_columns = [&](bool ref_side) -> const std::set<std::string>& {
+        auto& p = ref_side ? ref_pk_ : other_pk_;
+        if (!p) p = primary_key_columns(ref_side ? reference : other);
+        return *p;
+    };
     for_each_pair([&](const CatalogObject* r, const CatalogObject* o) {
-        if (r && o && r->attrs == o->attrs) return;  // the common case, decided without any allocation
+        // A partition matched by bound under another name: under by-name its name is a difference.
+        const std::string* renamed_from = nullptr;
+        if (r && o && !by_bounds && r->kind == "partition" && !match.renamed_from.empty()) {
+            auto it = match.renamed_from.find(r->id);
+            if (it != match.renamed_from.end()) renamed_from = &it->second;
+        }
+        if (r && o && r->attrs == o->attrs && r->parent == o->parent && !renamed_from) return;  // the common case, decided without any allocation
+        if ((!r || !o) && only_uncompared(r ? *r : *o, policy)) return;
         const CatalogObject& any = r ? *r : *o;
         SchemaDifference d{any.kind, any.id, "", "", "", {}};
+        std::string ref_lead, other_lead;  // what the definitions say beyond the attributes
+        if (renamed_from) {
+            d.changed_attrs.push_back("name");
+            ref_lead = "name=" + r->id;
+            other_lead = "name=" + *renamed_from;
+        }
+        if (r && o && r->parent != o->parent) {
+            d.changed_attrs.push_back("parent");
+            ref_lead += (ref_lead.empty() ? "" : "; ") + ("parent=" + r->parent);
+            other_lead += (other_lead.empty() ? "" : "; ") + ("parent=" + o->parent);
+        }
         if (r && o) {
             auto a = r->attrs.begin(), b = o->attrs.begin();
             // Attribute maps are sorted: merge them too.
@@ -179,29 +435,30 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
                     name = a->first, va = a->second, vb = b->second;
                     ++a, ++b;
                 }
-                if (va == vb || !attr_compared(name)) continue;
+                if (va == vb || !attr_compared(name, policy)) continue;
+                if (name == "differs_from_parent" && compared_value(name, va, policy) == compared_value(name, vb, policy)) continue;
                 if (name == "not_null" && any.kind == "column" &&
-                    ((va == "true" && ref_pk.count(any.id) && !other_pk.count(any.id)) ||
-                     (vb == "true" && other_pk.count(any.id) && !ref_pk.count(any.id))))
+                    ((va == "true" && pk_columns(true).count(any.id) && !pk_columns(false).count(any.id)) ||
+                     (vb == "true" && pk_columns(false).count(any.id) && !pk_columns(true).count(any.id))))
                     continue;
                 d.changed_attrs.push_back(name);
             }
             if (d.changed_attrs.empty()) return;
         }
-        const std::vector<Ancestor> ancestors = (r ? ref_lineage : other_lineage).of(any);
+        const std::vector<Ancestor> ancestors = lineage(r != nullptr).of(any);
         if (ignored(any, ancestors, policy.ignore)) return;
         if (!o) {
             if (implied(ancestors, whole_missing)) return;
             d.change = "missing";
-            d.reference_definition = render_definition(*r);
+            d.reference_definition = render(*r, policy);
         } else if (!r) {
             if (implied(ancestors, whole_extra)) return;
             d.change = "extra";
-            d.other_definition = render_definition(*o);
+            d.other_definition = render(*o, policy);
         } else {
             d.change = "changed";
-            d.reference_definition = render_definition(*r);
-            d.other_definition = render_definition(*o);
+            d.reference_definition = render(*r, policy, ref_lead);
+            d.other_definition = render(*o, policy, other_lead);
         }
         out.push_back(std::move(d));
     });
@@ -213,8 +470,8 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
                 if (o.kind == "column" && o.attrs.count(kColumnPositionAttr) && !ignored(o, lineage.of(o), policy.ignore))
                     into[o.parent].push_back({std::stoi(o.attrs.at(kColumnPositionAttr)), o.id});
         };
-        collect(reference, ref_lineage, ref_cols);
-        collect(other, other_lineage, oth_cols);
+        collect(reference, lineage(true), ref_cols);
+        collect(other, lineage(false), oth_cols);
         for (auto& [table, cols] : ref_cols) {
             auto it = oth_cols.find(table);
             if (it == oth_cols.end()) continue;

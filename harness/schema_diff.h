@@ -19,6 +19,10 @@ struct SchemaDifference {
 
 using DiffPolicy = SchemaPolicy;
 
+// Owners, privileges and comments are compared as the policy says. Partitions are matched by name or by (parent,
+// bound) as policy.partitions says, then by the other key among those left: a partition renamed with its bound
+// kept is one finding (changed, "name") by name and none by bounds; a changed bound is one finding either way.
+// The other side's matched partitions and their parts take the reference's identities.
 std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Snapshot& other, const DiffPolicy& policy);
 bool is_ignored(const CatalogObject& o, const std::vector<IgnoreRule>& rules);
 std::string render_definition(const CatalogObject& o);

@@ -2,7 +2,10 @@
 // must compare equal (byte for byte), and every single change must yield exactly one typed finding.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -37,7 +40,7 @@ Snapshot snapshot_of(const std::string& sql, Database* keep = nullptr) {
 // Snapshots of several scripts, each applied to its own fresh database from TestServer::create. Identical
 // scripts share one database (many cases start from the same base schema). The databases are created one by
 // one (the server serializes that anyway), then filled and read by a few workers at once.
-std::vector<Snapshot> snapshots_of(const std::vector<std::string>& scripts) {
+std::vector<Snapshot> snapshots_of(const std::vector<std::string>& scripts, std::vector<Database>* used = nullptr) {
     std::map<std::string, size_t> unique_index;
     std::vector<std::string> unique;
     std::vector<size_t> slot(scripts.size());
@@ -48,6 +51,7 @@ std::vector<Snapshot> snapshots_of(const std::vector<std::string>& scripts) {
     }
     std::vector<Database> dbs;
     for (size_t i = 0; i < unique.size(); ++i) dbs.push_back(TestServer::shared().create("cat"));
+    if (used) used->insert(used->end(), dbs.begin(), dbs.end());
     std::vector<Snapshot> snaps(unique.size());
     std::vector<std::string> errors(unique.size());
     std::atomic<size_t> next{0};
@@ -227,6 +231,32 @@ const std::vector<EqualCase>& equal_cases() {
          "ALTER TABLE m ATTACH PARTITION m_eu FOR VALUES IN ('eu');"
          "CREATE INDEX m_ts_idx ON m (ts);",
          true},
+        {"publication tables, column lists and tags listed in another order",
+         "CREATE TABLE t (id int PRIMARY KEY, a int, b text); CREATE TABLE u (id int PRIMARY KEY);"
+         "CREATE PUBLICATION pub FOR TABLE t (id, a, b) WHERE (a > 0), u WITH (publish = 'insert, delete');"
+         "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+         "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION on_ddl();",
+         "CREATE TABLE t (id int PRIMARY KEY, a int, b text); CREATE TABLE u (id int PRIMARY KEY);"
+         "CREATE PUBLICATION pub FOR TABLE u WITH (publish = 'delete,insert');"
+         "ALTER PUBLICATION pub ADD TABLE t (b, a, id) WHERE (a > 0);"
+         "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+         "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE') EXECUTE FUNCTION on_ddl();",
+         true},
+        {"extended statistics declared with columns in another order",
+         "CREATE TABLE t (id int, a int, b text); CREATE STATISTICS t_ab (ndistinct, mcv) ON a, b FROM t;",
+         "CREATE TABLE t (id int, a int, b text); CREATE STATISTICS t_ab (mcv, ndistinct) ON b, a FROM t;",
+         true},
+        {"GRANT then REVOKE back to the default, and comments set then reset",
+         "CREATE SCHEMA s; CREATE TABLE s.t (id int); CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1';",
+         "CREATE SCHEMA s; CREATE TABLE s.t (id int); CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+         "GRANT SELECT, INSERT ON s.t TO PUBLIC; REVOKE SELECT, INSERT ON s.t FROM PUBLIC;"
+         "GRANT UPDATE (id) ON s.t TO PUBLIC; REVOKE UPDATE (id) ON s.t FROM PUBLIC;"
+         "REVOKE EXECUTE ON FUNCTION s.f() FROM PUBLIC; GRANT EXECUTE ON FUNCTION s.f() TO PUBLIC;"
+         "GRANT USAGE ON SCHEMA s TO PUBLIC; REVOKE USAGE ON SCHEMA s FROM PUBLIC;"
+         "GRANT CREATE ON SCHEMA public TO PUBLIC; REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+         "COMMENT ON SCHEMA s IS 'x'; COMMENT ON SCHEMA s IS NULL;"
+         "COMMENT ON SCHEMA public IS 'x'; COMMENT ON SCHEMA public IS 'standard public schema';",
+         true},
         {"columns added by ALTER sit in another order",
          "CREATE TABLE t (id int PRIMARY KEY, a text, b int);",
          "CREATE TABLE t (id int PRIMARY KEY); ALTER TABLE t ADD COLUMN b int; ALTER TABLE t ADD COLUMN a text;",
@@ -322,7 +352,13 @@ TEST(CatalogEqual, ReadingTheSameDatabaseTwiceIsByteIdentical) {
                     "CREATE TYPE span AS RANGE (subtype = int4); CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;"
                     "CREATE AGGREGATE total(int) (sfunc = int4pl, stype = int);"
                     "ALTER TABLE child ENABLE ROW LEVEL SECURITY; CREATE POLICY own ON child USING (id > 0);"
-                    "COMMENT ON TABLE child IS 'kids'; COMMENT ON COLUMN child.note IS 'a note';",
+                    "COMMENT ON TABLE child IS 'kids'; COMMENT ON COLUMN child.note IS 'a note';"
+                    "CREATE STATISTICS child_stats ON id, parent_id FROM child; CREATE RULE child_keep AS ON DELETE TO child DO INSTEAD NOTHING;"
+                    "CREATE PUBLICATION pub FOR TABLE child (id, note) WHERE (id > 0), parent;"
+                    "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+                    "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION on_ddl();"
+                    "COMMENT ON SCHEMA audit IS 'audit'; COMMENT ON SCHEMA public IS 'app';"
+                    "GRANT SELECT ON child TO PUBLIC; GRANT UPDATE (note) ON child TO PUBLIC; REVOKE EXECUTE ON FUNCTION touch() FROM PUBLIC;",
                 &db);
     Snapshot first = snapshot_db(db);
     Snapshot second;
@@ -336,8 +372,24 @@ TEST(CatalogEqual, ReadingTheSameDatabaseTwiceIsByteIdentical) {
     std::set<std::string> kinds;
     for (const auto& [key, o] : first.objects) kinds.insert(o.kind);
     for (const char* kind : {"schema", "type", "sequence", "table", "partition", "column", "constraint", "index", "view",
-                             "materialized-view", "function", "trigger", "policy"})
+                             "materialized-view", "function", "trigger", "policy", "statistics", "rule", "publication",
+                             "event-trigger"})
         EXPECT_TRUE(kinds.count(kind)) << kind;
+    // Owners and privileges are read for what has them.
+    for (const char* key : {"table:public.child", "partition:public.m_2024", "view:public.child_notes",
+                            "materialized-view:public.mv", "sequence:public.ticket_seq", "function:public.touch()",
+                            "type:public.mood", "schema:audit", "schema:public"}) {
+        std::string k = key;
+        auto colon = k.find(':');
+        auto it = first.objects.find(snapshot_key(k.substr(0, colon), k.substr(colon + 1)));
+        ASSERT_NE(it, first.objects.end()) << key;
+        EXPECT_EQ(it->second.attrs.count("owner"), 1u) << key;
+        EXPECT_EQ(it->second.attrs.count("privileges"), 1u) << key;
+    }
+    EXPECT_EQ(first.objects.at(snapshot_key("table", "public.child")).attrs.at("privileges"),
+              "<owner>=arwdDxt/<owner>, PUBLIC=r/<owner>");
+    EXPECT_EQ(first.objects.at(snapshot_key("column", "public.child.note")).attrs.at("privileges"), "PUBLIC=w/<owner>");
+    EXPECT_EQ(first.objects.at(snapshot_key("function", "public.touch()")).attrs.at("privileges"), "<owner>=X/<owner>");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -547,6 +599,83 @@ const std::vector<ChangeCase>& change_cases() {
          "DROP MATERIALIZED VIEW mv;", "materialized-view", "missing", "public.mv"},
         {"partitioned table with partitions, keys and indexes missing", cat(kPartitioned, "ALTER TABLE m ADD PRIMARY KEY (id, ts);"),
          "DROP TABLE m;", "table", "missing", "public.m"},
+        {"table with a rule and extended statistics missing",
+         cat(kTable, "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING; CREATE STATISTICS t_stats ON a, b FROM t;"),
+         "DROP TABLE t;", "table", "missing", "public.t"},
+        // Extended statistics.
+        {"statistics extra", kTable, "CREATE STATISTICS t_stats ON a, b FROM t;", "statistics", "extra", "public.t_stats"},
+        {"statistics kinds", cat(kTable, "CREATE STATISTICS t_stats (ndistinct) ON a, b FROM t;"),
+         "DROP STATISTICS t_stats; CREATE STATISTICS t_stats (ndistinct, dependencies) ON a, b FROM t;", "statistics", "changed",
+         "public.t_stats"},
+        {"statistics columns", cat(kTable, "CREATE STATISTICS t_stats ON a, b FROM t;"),
+         "DROP STATISTICS t_stats; CREATE STATISTICS t_stats ON a, c FROM t;", "statistics", "changed", "public.t_stats"},
+        {"statistics expressions", cat(kTable, "CREATE STATISTICS t_stats ON lower(c), b FROM t;"),
+         "DROP STATISTICS t_stats; CREATE STATISTICS t_stats ON upper(c), b FROM t;", "statistics", "changed", "public.t_stats"},
+        {"statistics target", cat(kTable, "CREATE STATISTICS t_stats ON a, b FROM t;"), "ALTER STATISTICS t_stats SET STATISTICS 500;",
+         "statistics", "changed", "public.t_stats"},
+        {"statistics moved to another table", cat(kTable, "CREATE TABLE u (a int, b int); CREATE STATISTICS t_stats ON a, b FROM t;"),
+         "DROP STATISTICS t_stats; CREATE STATISTICS t_stats ON a, b FROM u;", "statistics", "changed", "public.t_stats"},
+        {"statistics comment", cat(kTable, "CREATE STATISTICS t_stats ON a, b FROM t;"), "COMMENT ON STATISTICS t_stats IS 'ab';",
+         "statistics", "changed", "public.t_stats"},
+        // Rewrite rules.
+        {"rule extra", kTable, "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;", "rule", "extra", "public.t.t_keep"},
+        {"rule action", cat(kTable, "CREATE TABLE t_log (id int); CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;"),
+         "CREATE OR REPLACE RULE t_keep AS ON DELETE TO t DO INSTEAD INSERT INTO t_log VALUES (old.id);", "rule", "changed",
+         "public.t.t_keep"},
+        {"rule condition", cat(kTable, "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;"),
+         "CREATE OR REPLACE RULE t_keep AS ON DELETE TO t WHERE old.b > 0 DO INSTEAD NOTHING;", "rule", "changed", "public.t.t_keep"},
+        {"rule disabled", cat(kTable, "CREATE RULE t_keep AS ON DELETE TO t DO INSTEAD NOTHING;"), "ALTER TABLE t DISABLE RULE t_keep;",
+         "rule", "changed", "public.t.t_keep"},
+        {"rule on a view", "CREATE TABLE t (id int); CREATE VIEW v AS SELECT id FROM t;",
+         "CREATE RULE v_ins AS ON INSERT TO v DO INSTEAD INSERT INTO t VALUES (new.id);", "rule", "extra", "public.v.v_ins"},
+        // Publications.
+        {"publication extra", kTable, "CREATE PUBLICATION pub FOR TABLE t;", "publication", "extra", "pub"},
+        {"publication missing", cat(kTable, "CREATE PUBLICATION pub FOR ALL TABLES;"), "DROP PUBLICATION pub;", "publication",
+         "missing", "pub"},
+        {"publication table added", cat(kTable, "CREATE TABLE u (id int PRIMARY KEY); CREATE PUBLICATION pub FOR TABLE t;"),
+         "ALTER PUBLICATION pub ADD TABLE u;", "publication", "changed", "pub"},
+        {"publication column list", cat(kTable, "CREATE PUBLICATION pub FOR TABLE t;"), "ALTER PUBLICATION pub SET TABLE t (id, a);",
+         "publication", "changed", "pub"},
+        {"publication row filter", cat(kTable, "CREATE PUBLICATION pub FOR TABLE t WHERE (b > 0);"),
+         "ALTER PUBLICATION pub SET TABLE t WHERE (b > 1);", "publication", "changed", "pub"},
+        {"publication schema", "CREATE SCHEMA s; CREATE SCHEMA r; CREATE PUBLICATION pub FOR TABLES IN SCHEMA s;",
+         "ALTER PUBLICATION pub ADD TABLES IN SCHEMA r;", "publication", "changed", "pub"},
+        {"publication actions", cat(kTable, "CREATE PUBLICATION pub FOR TABLE t;"), "ALTER PUBLICATION pub SET (publish = 'insert');",
+         "publication", "changed", "pub"},
+        {"publication via partition root", cat(kPartitioned, "CREATE PUBLICATION pub FOR TABLE m;"),
+         "ALTER PUBLICATION pub SET (publish_via_partition_root = true);", "publication", "changed", "pub"},
+        // Event triggers.
+        {"event trigger extra", "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;",
+         "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl();", "event-trigger", "extra", "audit_ddl"},
+        {"event trigger tags",
+         "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+         "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION on_ddl();",
+         "DROP EVENT TRIGGER audit_ddl; CREATE EVENT TRIGGER audit_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'DROP TABLE') "
+         "EXECUTE FUNCTION on_ddl();",
+         "event-trigger", "changed", "audit_ddl"},
+        {"event trigger event",
+         "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+         "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl();",
+         "DROP EVENT TRIGGER audit_ddl; CREATE EVENT TRIGGER audit_ddl ON ddl_command_start EXECUTE FUNCTION on_ddl();",
+         "event-trigger", "changed", "audit_ddl"},
+        {"event trigger function",
+         "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+         "CREATE FUNCTION on_ddl2() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+         "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl();",
+         "DROP EVENT TRIGGER audit_ddl; CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl2();",
+         "event-trigger", "changed", "audit_ddl"},
+        {"event trigger disabled",
+         "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+         "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl();",
+         "ALTER EVENT TRIGGER audit_ddl DISABLE;", "event-trigger", "changed", "audit_ddl"},
+        // Comments on what had none before.
+        {"schema comment", "CREATE SCHEMA s;", "COMMENT ON SCHEMA s IS 'the s';", "schema", "changed", "s"},
+        {"public schema comment", "", "COMMENT ON SCHEMA public IS 'the app';", "schema", "changed", "public"},
+        {"public schema comment removed", "", "COMMENT ON SCHEMA public IS NULL;", "schema", "changed", "public"},
+        {"sequence comment", "CREATE SEQUENCE s;", "COMMENT ON SEQUENCE s IS 'the s';", "sequence", "changed", "public.s"},
+        {"type comment", "CREATE TYPE e AS ENUM ('a');", "COMMENT ON TYPE e IS 'the e';", "type", "changed", "public.e"},
+        {"publication comment", cat(kTable, "CREATE PUBLICATION pub FOR TABLE t;"), "COMMENT ON PUBLICATION pub IS 'cdc';",
+         "publication", "changed", "pub"},
 
         {"schema extra", "", "CREATE SCHEMA s;", "schema", "extra", "s"},
         {"schema missing", "CREATE SCHEMA s; CREATE TABLE s.t (a int PRIMARY KEY); CREATE SEQUENCE s.q;", "DROP SCHEMA s CASCADE;",
@@ -593,6 +722,16 @@ TEST(CatalogChange, EverySingleChangeYieldsExactlyOneFinding) {
         if (diffs[0].change == "changed") {
             EXPECT_FALSE(diffs[0].changed_attrs.empty()) << c.name;
         }
+        // Matching partitions by bound changes none of these.
+        DiffPolicy by_bounds;
+        by_bounds.partitions = "by-bounds";
+        auto bb = diff_snapshots(snaps[2 * i], snaps[2 * i + 1], by_bounds);
+        if (bb.size() != 1) {
+            ADD_FAILURE() << c.name << " (by-bounds): expected exactly one finding, got " << bb.size() << "\n" << describe(bb);
+            continue;
+        }
+        EXPECT_EQ(bb[0].kind + "." + bb[0].change + " " + bb[0].id, diffs[0].kind + "." + diffs[0].change + " " + diffs[0].id)
+            << c.name << " (by-bounds)";
     }
 }
 
@@ -707,6 +846,263 @@ TEST(CatalogIgnore, RulesCoverPartitionsSchemasAndColumnOrder) {
     policy.ignore = {{"table", "public.alembic_version"}, {"table", "public.m"}, {"*", "scratch.*"}, {"schema", "scratch"}};
     diffs = diff_snapshots(snaps[0], snaps[1], policy);
     EXPECT_TRUE(diffs.empty()) << describe(diffs);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 4. Owners, privileges and comments: always in the snapshot, compared as the policy says.
+
+// A role with a name unique to this test run (roles are cluster-wide and the server is shared), dropped with
+// everything it owns or was granted in the given databases.
+struct TempRole {
+    std::string name;
+    std::vector<Database> dbs;
+    TempRole() {
+        static int counter = 0;
+        name = "pggate_cat_" + std::to_string(getpid()) + "_" +
+               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000) + "_" + std::to_string(++counter);
+        Database db = TestServer::shared().create("role");
+        PgConn(db.conninfo).exec("CREATE ROLE " + name + " NOLOGIN");
+        dbs.push_back(db);
+    }
+    ~TempRole() {
+        try {
+            for (const auto& db : dbs) PgConn(db.conninfo).exec("REASSIGN OWNED BY " + name + " TO CURRENT_USER; DROP OWNED BY " + name);
+            PgConn(dbs.front().conninfo).exec("DROP ROLE " + name);
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "could not drop role " << name << ": " << e.what();
+        }
+    }
+};
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+    return text;
+}
+
+struct PolicyCase {
+    std::string name;
+    std::string change;  // applied to the compared database; ROLE stands for the test's role
+    std::string kind;
+    std::string id;
+};
+
+constexpr const char* kOwned =
+    "CREATE SCHEMA s; CREATE TABLE t (id serial, a int); CREATE VIEW v AS SELECT id FROM t; CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;"
+    "CREATE SEQUENCE q; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TYPE e AS ENUM ('a');"
+    "CREATE TABLE m (id int, ts date) PARTITION BY RANGE (ts);"
+    "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+    "CREATE STATISTICS t_stats ON id, a FROM t; CREATE PUBLICATION pub FOR TABLE t;";
+
+// Runs each case against kOwned: one finding of the case's kind and identity with `on` set in the policy, none
+// without it, and none with the other switch set instead.
+void expect_policy_cases(const std::vector<PolicyCase>& cases, bool DiffPolicy::*on, bool DiffPolicy::*other_switch) {
+    TempRole role;
+    std::vector<std::string> scripts{kOwned};
+    for (const auto& c : cases) scripts.push_back(std::string(kOwned) + replace_all(c.change, "ROLE", role.name));
+    auto snaps = snapshots_of(scripts, &role.dbs);
+    DiffPolicy with;
+    with.*on = true;
+    DiffPolicy other;
+    other.*other_switch = true;
+    for (size_t i = 0; i < cases.size(); ++i) {
+        const auto& c = cases[i];
+        const Snapshot& changed = snaps[i + 1];
+        auto none = diff_snapshots(snaps[0], changed, DiffPolicy{});
+        EXPECT_TRUE(none.empty()) << c.name << " (default policy):\n" << describe(none);
+        auto one = diff_snapshots(snaps[0], changed, with);
+        if (one.size() != 1) {
+            ADD_FAILURE() << c.name << ": expected exactly one finding, got " << one.size() << "\n" << describe(one);
+        } else {
+            EXPECT_EQ(one[0].kind + "." + one[0].change + " " + one[0].id, c.kind + ".changed " + c.id) << c.name;
+            EXPECT_EQ(one[0].changed_attrs, std::vector<std::string>{with.owners ? "owner" : "privileges"}) << c.name;
+            // The definitions say what differs; neither names a role the policy does not compare.
+            EXPECT_NE(one[0].reference_definition, one[0].other_definition) << c.name;
+        }
+        auto back = diff_snapshots(changed, snaps[0], with);
+        EXPECT_EQ(back.size(), 1u) << c.name << " (reversed):\n" << describe(back);
+        auto neither = diff_snapshots(snaps[0], changed, other);
+        EXPECT_TRUE(neither.empty()) << c.name << " (other switch):\n" << describe(neither);
+    }
+}
+
+TEST(CatalogPolicy, OwnersAreComparedOnlyWhenThePolicyAsks) {
+    // Privileges name the owner <owner>, so an owner change is not a privilege change too.
+    expect_policy_cases(
+        {
+            // Its serial's sequence changes owner with it: the table's finding says so.
+            {"table owner", "ALTER TABLE t OWNER TO ROLE;", "table", "public.t"},
+            {"partition owner", "ALTER TABLE m_2024 OWNER TO ROLE;", "partition", "public.m_2024"},
+            {"view owner", "ALTER VIEW v OWNER TO ROLE;", "view", "public.v"},
+            {"materialized view owner", "ALTER MATERIALIZED VIEW mv OWNER TO ROLE;", "materialized-view", "public.mv"},
+            {"sequence owner", "ALTER SEQUENCE q OWNER TO ROLE;", "sequence", "public.q"},
+            {"function owner", "ALTER FUNCTION f() OWNER TO ROLE;", "function", "public.f()"},
+            {"type owner", "ALTER TYPE e OWNER TO ROLE;", "type", "public.e"},
+            {"schema owner", "ALTER SCHEMA s OWNER TO ROLE;", "schema", "s"},
+            {"public schema owner", "ALTER SCHEMA public OWNER TO ROLE;", "schema", "public"},
+            {"statistics owner", "ALTER STATISTICS t_stats OWNER TO ROLE;", "statistics", "public.t_stats"},
+            {"publication owner", "ALTER PUBLICATION pub OWNER TO ROLE;", "publication", "pub"},
+        },
+        &DiffPolicy::owners, &DiffPolicy::privileges);
+}
+
+TEST(CatalogPolicy, PrivilegesAreComparedOnlyWhenThePolicyAsks) {
+    expect_policy_cases(
+        {
+            {"table grant", "GRANT SELECT ON t TO ROLE;", "table", "public.t"},
+            {"table grant with grant option", "GRANT SELECT ON t TO ROLE WITH GRANT OPTION;", "table", "public.t"},
+            {"table grant to everyone", "GRANT SELECT ON t TO PUBLIC;", "table", "public.t"},
+            {"owner's own privilege revoked", "REVOKE DELETE ON t FROM CURRENT_USER;", "table", "public.t"},
+            {"column grant", "GRANT UPDATE (a) ON t TO ROLE;", "column", "public.t.a"},
+            {"partition grant", "GRANT SELECT ON m_2024 TO ROLE;", "partition", "public.m_2024"},
+            {"view grant", "GRANT SELECT ON v TO ROLE;", "view", "public.v"},
+            {"materialized view grant", "GRANT SELECT ON mv TO ROLE;", "materialized-view", "public.mv"},
+            {"sequence grant", "GRANT USAGE ON SEQUENCE q TO ROLE;", "sequence", "public.q"},
+            {"serial's sequence grant", "GRANT USAGE ON SEQUENCE t_id_seq TO ROLE;", "sequence", "public.t_id_seq"},
+            {"function execute revoked from everyone", "REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC;", "function", "public.f()"},
+            {"type usage revoked from everyone", "REVOKE USAGE ON TYPE e FROM PUBLIC;", "type", "public.e"},
+            {"schema grant", "GRANT USAGE ON SCHEMA s TO ROLE;", "schema", "s"},
+            {"public schema create granted", "GRANT CREATE ON SCHEMA public TO PUBLIC;", "schema", "public"},
+        },
+        &DiffPolicy::privileges, &DiffPolicy::owners);
+}
+
+TEST(CatalogPolicy, GrantThenRevokeIsNoDifference) {
+    TempRole role;
+    const std::string r = role.name;
+    auto snaps = snapshots_of({kOwned, std::string(kOwned) +
+                                           "GRANT SELECT, UPDATE ON t TO " + r + "; REVOKE SELECT, UPDATE ON t FROM " + r + ";"
+                                           "GRANT UPDATE (a) ON t TO " + r + "; REVOKE UPDATE (a) ON t FROM " + r + ";"
+                                           "GRANT SELECT ON t TO PUBLIC; REVOKE ALL ON t FROM PUBLIC;"
+                                           "GRANT SELECT ON m_2024, v, mv TO " + r + "; REVOKE SELECT ON m_2024, v, mv FROM " + r + ";"
+                                           "GRANT USAGE ON SEQUENCE q TO " + r + "; REVOKE USAGE ON SEQUENCE q FROM " + r + ";"
+                                           "REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC; GRANT EXECUTE ON FUNCTION f() TO PUBLIC;"
+                                           "REVOKE USAGE ON TYPE e FROM PUBLIC; GRANT USAGE ON TYPE e TO PUBLIC;"
+                                           "GRANT ALL ON SCHEMA s TO " + r + "; REVOKE ALL ON SCHEMA s FROM " + r + ";"
+                                           "REVOKE USAGE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO PUBLIC;"
+                                           "ALTER TABLE t OWNER TO " + r + "; ALTER TABLE t OWNER TO CURRENT_USER;"},
+                              &role.dbs);
+    DiffPolicy all;
+    all.owners = all.privileges = true;
+    auto diffs = diff_snapshots(snaps[0], snaps[1], all);
+    EXPECT_TRUE(diffs.empty()) << describe(diffs);
+    EXPECT_EQ(snapshot_to_json(snaps[0]), snapshot_to_json(snaps[1]));
+}
+
+TEST(CatalogPolicy, CommentsAreComparedUnlessThePolicyTurnsThemOff) {
+    const std::string base = std::string("CREATE SCHEMA s; CREATE TABLE t (id int, a int); CREATE STATISTICS t_stats ON id, a FROM t;"
+                                         "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';") +
+                             kPartitioned + "ALTER TABLE m_2025 ALTER v SET DEFAULT 'x';";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"COMMENT ON TABLE t IS 'the t';", "table.changed public.t"},
+        {"COMMENT ON COLUMN t.a IS 'the a';", "column.changed public.t.a"},
+        {"COMMENT ON SCHEMA s IS 'the s';", "schema.changed s"},
+        {"COMMENT ON SCHEMA public IS 'the app';", "schema.changed public"},
+        {"COMMENT ON FUNCTION f() IS 'the f';", "function.changed public.f()"},
+        {"COMMENT ON INDEX m_v_idx IS 'the index';", "index.changed public.m_v_idx"},
+        {"COMMENT ON STATISTICS t_stats IS 'ab';", "statistics.changed public.t_stats"},
+        // A partition's column that differs from its parent's by its comment only is there for the comment.
+        {"COMMENT ON COLUMN m_2024.v IS 'the v';", "column.extra public.m_2024.v"},
+        // One that differs by its default too stays, and its comment is not compared.
+        {"COMMENT ON COLUMN m_2025.v IS 'the v';", "column.changed public.m_2025.v"},
+    };
+    std::vector<std::string> scripts{base};
+    for (const auto& c : cases) scripts.push_back(base + c.first);
+    auto snaps = snapshots_of(scripts);
+    DiffPolicy no_comments;
+    no_comments.comments = false;
+    for (size_t i = 0; i < cases.size(); ++i) {
+        auto one = diff_snapshots(snaps[0], snaps[i + 1], DiffPolicy{});
+        ASSERT_EQ(one.size(), 1u) << cases[i].first << "\n" << describe(one);
+        EXPECT_EQ(one[0].kind + "." + one[0].change + " " + one[0].id, cases[i].second);
+        auto none = diff_snapshots(snaps[0], snaps[i + 1], no_comments);
+        EXPECT_TRUE(none.empty()) << cases[i].first << "\n" << describe(none);
+        auto back = diff_snapshots(snaps[i + 1], snaps[0], no_comments);
+        EXPECT_TRUE(back.empty()) << cases[i].first << " (reversed)\n" << describe(back);
+    }
+    // Turning comments off hides nothing else.
+    auto other = snapshots_of({base, base + "COMMENT ON TABLE t IS 'x'; ALTER TABLE t ADD COLUMN b int;"});
+    auto diffs = diff_snapshots(other[0], other[1], no_comments);
+    ASSERT_EQ(diffs.size(), 1u) << describe(diffs);
+    EXPECT_EQ(diffs[0].id, "public.t.b");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 5. Partitions matched by name or by bound.
+
+TEST(CatalogPartitions, RenamedPartitionIsOneFindingByNameAndNoneByBounds) {
+    // The partition carries parts of its own: they follow it.
+    const std::string base = std::string(kPartitioned) +
+                             "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+                             "CREATE INDEX m_2025_id_idx ON m_2025 (id);"
+                             "ALTER TABLE m_2025 ADD CONSTRAINT m_2025_v_check CHECK (v <> '');"
+                             "ALTER TABLE m_2025 ALTER v SET DEFAULT 'x', ALTER v SET STATISTICS 200;"
+                             "CREATE TRIGGER m_2025_touch BEFORE UPDATE ON m_2025 FOR EACH ROW EXECUTE FUNCTION touch();"
+                             "CREATE RULE m_2025_keep AS ON DELETE TO m_2025 DO INSTEAD NOTHING;"
+                             "CREATE POLICY m_2025_own ON m_2025 USING (id > 0);"
+                             "CREATE STATISTICS m_2025_stats ON id, v FROM m_2025;"
+                             "COMMENT ON TABLE m_2025 IS 'this year';"
+                             // A sub-partitioned tree, renamed in the middle.
+                             "CREATE TABLE s (id int, region text, ts date) PARTITION BY LIST (region);"
+                             "CREATE TABLE s_eu PARTITION OF s FOR VALUES IN ('eu') PARTITION BY RANGE (ts);"
+                             "CREATE TABLE s_eu_2024 PARTITION OF s_eu FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+                             "CREATE INDEX s_eu_ts_idx ON s_eu (ts);";
+    auto snaps = snapshots_of({base, base + "ALTER TABLE m_2025 RENAME TO m_2025_archive;",
+                               base + "ALTER TABLE s_eu RENAME TO s_europe; ALTER TABLE s_eu_2024 RENAME TO s_europe_2024;",
+                               // Both partitions swap names.
+                               std::string(kPartitioned),
+                               std::string(kPartitioned) + "ALTER TABLE m_2024 RENAME TO tmp; ALTER TABLE m_2025 RENAME TO m_2024;"
+                                                           "ALTER TABLE tmp RENAME TO m_2025;"});
+    DiffPolicy by_bounds;
+    by_bounds.partitions = "by-bounds";
+    for (size_t i : {1, 2}) {
+        for (bool reversed : {false, true}) {
+            const Snapshot& a = reversed ? snaps[i] : snaps[0];
+            const Snapshot& b = reversed ? snaps[0] : snaps[i];
+            auto none = diff_snapshots(a, b, by_bounds);
+            EXPECT_TRUE(none.empty()) << i << (reversed ? " reversed" : "") << ":\n" << describe(none);
+            auto named = diff_snapshots(a, b, DiffPolicy{});
+            EXPECT_EQ(named.size(), i) << i << (reversed ? " reversed" : "") << ":\n" << describe(named);
+            for (const auto& d : named) {
+                EXPECT_EQ(d.kind + "." + d.change, "partition.changed");
+                EXPECT_EQ(d.changed_attrs, std::vector<std::string>{"name"});
+            }
+        }
+    }
+    auto renamed = diff_snapshots(snaps[0], snaps[1], DiffPolicy{});
+    ASSERT_EQ(renamed.size(), 1u);
+    EXPECT_EQ(renamed[0].id, "public.m_2025");
+    EXPECT_EQ(renamed[0].reference_definition.rfind("name=public.m_2025;", 0), 0u) << renamed[0].reference_definition;
+    EXPECT_EQ(renamed[0].other_definition.rfind("name=public.m_2025_archive;", 0), 0u) << renamed[0].other_definition;
+    // A change to a renamed partition's part is still found, under the reference's names.
+    auto part_changed = snapshots_of({base, base + "ALTER TABLE m_2025 RENAME TO m_2025_archive;"
+                                                    "ALTER TABLE m_2025_archive ALTER v SET DEFAULT 'y';"});
+    auto pc = diff_snapshots(part_changed[0], part_changed[1], by_bounds);
+    ASSERT_EQ(pc.size(), 1u) << describe(pc);
+    EXPECT_EQ(pc[0].kind + "." + pc[0].change + " " + pc[0].id, "column.changed public.m_2025.v");
+    // Swapped names: equal by bounds.
+    EXPECT_TRUE(diff_snapshots(snaps[3], snaps[4], by_bounds).empty()) << describe(diff_snapshots(snaps[3], snaps[4], by_bounds));
+    EXPECT_FALSE(diff_snapshots(snaps[3], snaps[4], DiffPolicy{}).empty());
+}
+
+TEST(CatalogPartitions, ChangedBoundIsOneFindingEitherWay) {
+    auto snaps = snapshots_of({kPartitioned, std::string(kPartitioned) +
+                                                 "ALTER TABLE m DETACH PARTITION m_2025;"
+                                                 "ALTER TABLE m ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');",
+                               // A partition renamed whose bound changed too is another partition.
+                               std::string(kPartitioned) + "ALTER TABLE m DETACH PARTITION m_2025; ALTER TABLE m_2025 RENAME TO m_2025h1;"
+                                                           "ALTER TABLE m ATTACH PARTITION m_2025h1 FOR VALUES FROM ('2025-01-01') TO ('2025-07-01');"});
+    for (const char* mode : {"by-name", "by-bounds"}) {
+        DiffPolicy policy;
+        policy.partitions = mode;
+        auto diffs = diff_snapshots(snaps[0], snaps[1], policy);
+        ASSERT_EQ(diffs.size(), 1u) << mode << "\n" << describe(diffs);
+        EXPECT_EQ(diffs[0].kind + "." + diffs[0].change + " " + diffs[0].id, "partition.changed public.m_2025") << mode;
+        EXPECT_EQ(diffs[0].changed_attrs, std::vector<std::string>{"partition_bound"}) << mode;
+        auto both = diff_snapshots(snaps[0], snaps[2], policy);
+        ASSERT_EQ(both.size(), 2u) << mode << "\n" << describe(both);
+        EXPECT_EQ(both[0].kind + "." + both[0].change + " " + both[0].id, "partition.missing public.m_2025") << mode;
+        EXPECT_EQ(both[1].kind + "." + both[1].change + " " + both[1].id, "partition.extra public.m_2025h1") << mode;
+    }
 }
 
 }  // namespace
