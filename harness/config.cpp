@@ -212,7 +212,8 @@ void read_init(Checker& c, const YAML::Node& n, InitConfig& out) {
 
 void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
     if (!c.is_map(n, "gates")) return;
-    c.keys(n, "gates", {"replay", "schema-equality"});
+    c.keys(n, "gates", {"replay", "schema-equality", "config"});
+    if (n["config"]) cfg.config_gate_section = std::make_shared<const YAML::Node>(n["config"]);
     if (n["replay"]) {
         cfg.replay_gate = true;
         if (!n["replay"].IsNull() && c.is_map(n["replay"], "gates.replay")) c.keys(n["replay"], "gates.replay", {});
@@ -366,7 +367,8 @@ Config load_config(const std::string& path) {
         c.fail(root["provider"], "provider is external but external.admin_dsn is not set (it may use ${ENV_VAR}).");
     if (cfg.schema_equality.enabled && !wants(cfg.schema_equality.reference) && root["gates"])
         c.fail(root["gates"], "gates.schema-equality.reference is '" + cfg.schema_equality.reference + "' but that path is not in paths.");
-    if (cfg.paths.empty()) c.fail(root, "nothing to replay: add an init: section, a chain: section, or both.");
+    if (cfg.paths.empty() && !cfg.config_gate_section)
+        c.fail(root, "nothing to check: add an init: section, a chain: section, or a gates: config: section.");
     if (!c.problems.empty()) throw ConfigError(c.problems);
     return cfg;
 }

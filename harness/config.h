@@ -1,12 +1,17 @@
 // pggate.yaml: parsed and validated up front, every path resolved against the config file's folder.
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "harness/sql_script.h"
+
+namespace YAML {
+class Node;
+}
 
 namespace pggate {
 
@@ -89,6 +94,9 @@ struct Config {
     std::vector<std::string> paths;  // init, chain, init-upgrade
     bool replay_gate = false;
     SchemaEqualityConfig schema_equality;
+    // gates.config, validated and read by the config gate itself (gates/config/config_gate.h), so that the
+    // harness does not depend on the gates.
+    std::shared_ptr<const YAML::Node> config_gate_section;
 };
 
 // Throws ConfigError listing every problem found (unknown keys, wrong types, missing files).

@@ -26,6 +26,27 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"local", "external", "container"}));
     run_cmd->add_flag("--keep", run.keep, "leave the PostgreSQL server and databases up afterwards and print how to connect");
     run_cmd->add_flag("--write-lock", run.write_lock, "write the reference path's schema to gates.schema-equality.lock (then commit it)");
+    run_cmd->add_option("--env", run.env, "APP_ENV mode for the config gate (dev, ci, prod); prod refuses to replay on an external server");
+
+    pggate::EnvCheckOptions env_check;
+    auto* env_cmd = app.add_subcommand("env", "The app's environment configuration.");
+    env_cmd->require_subcommand(1);
+    auto* env_check_cmd = env_cmd->add_subcommand("check", "Run the config gate alone: dotenv files against the rules, .env.example alignment, fail-fast probe.");
+    env_check_cmd->add_option("-c,--config", env_check.config_path, "pggate.yaml with a gates: config: section")->capture_default_str();
+    env_check_cmd->add_option("--env", env_check.env, "mode to check (default: APP_ENV of the env files)");
+    env_check_cmd->add_option("--rules", env_check.rules, "rules file (standalone use, without pggate.yaml)");
+    env_check_cmd->add_option("--env-file", env_check.env_files, "env file, in layering order (standalone use; repeatable)");
+    env_check_cmd->add_option("--example", env_check.example, ".env.example to align with (standalone use)");
+    env_check_cmd->add_option("-o,--report-dir", env_check.report_dir, "where report.json goes");
+    bool no_probe = false;
+    env_check_cmd->add_flag("--no-probe", no_probe, "do not start the app to prove it refuses dangerous combinations");
+
+    pggate::PreflightOptions preflight;
+    auto* preflight_cmd = app.add_subcommand("preflight", "Read-only checks before a release (the project's preflight:prod step).");
+    preflight_cmd->add_option("--env", preflight.env, "the release mode")->capture_default_str();
+    preflight_cmd->add_option("-c,--config", preflight.config_path, "pggate.yaml of the project")->capture_default_str();
+    preflight_cmd->add_option("--dsn", preflight.dsn, "a live database to compare, read-only, with the schema lock file");
+    preflight_cmd->add_option("-o,--report-dir", preflight.report_dir, "where report.json goes");
 
     pggate::DiffOptions diff;
     auto* diff_cmd = app.add_subcommand("diff", "Compare the schemas of two live databases (exit 0 equal, 1 different).");
@@ -58,6 +79,11 @@ int main(int argc, char** argv) {
     }
     try {
         if (*run_cmd) return pggate::run_command(run);
+        if (*env_check_cmd) {
+            env_check.probe = !no_probe;
+            return pggate::env_check_command(env_check);
+        }
+        if (*preflight_cmd) return pggate::preflight_command(preflight);
         if (*diff_cmd) return pggate::diff_command(diff);
         if (*snap_cmd) return pggate::snapshot_command(snap_dsn, snap_out);
         if (*reap_cmd) return pggate::reap_command(reap_kept);

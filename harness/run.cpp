@@ -13,6 +13,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "gates/config/config_gate.h"
 #include "gates/replay/replay_gate.h"
 #include "gates/schema-equality/schema_equality_gate.h"
 #include "harness/catalog.h"
@@ -194,29 +195,74 @@ int interrupted_exit() {
     return 128 + interrupt_signal();
 }
 
-}  // namespace
-
-int run_command(const RunOptions& opts) {
-    auto t0 = std::chrono::steady_clock::now();
-    Progress progress;
-    Config cfg;
+// Reads pggate.yaml and the config gate's section; prints every problem and returns false when any.
+bool load_project(const std::string& path, Config& cfg, std::optional<ConfigGateOptions>& config_gate) {
+    std::vector<std::string> problems;
     try {
-        cfg = load_config(opts.config_path);
+        cfg = load_config(path);
     } catch (const ConfigError& e) {
-        print_error("the configuration has " + std::to_string(e.problems.size()) + " problem(s):");
-        for (const auto& p : e.problems) std::cerr << "  " << p << "\n";
-        return 2;
+        problems = e.problems;
     }
-    if (!opts.provider_override.empty()) cfg.provider = opts.provider_override;
+    if (problems.empty() && cfg.config_gate_section)
+        config_gate = parse_config_gate_section(*cfg.config_gate_section, cfg.file, cfg.dir, problems);
+    if (problems.empty()) return true;
+    print_error("the configuration has " + std::to_string(problems.size()) + " problem(s):");
+    for (const auto& p : problems) std::cerr << "  " << p << "\n";
+    return false;
+}
 
+Report new_report(const std::string& command, const Config& cfg) {
     Report report;
     report.tool_version = kVersion;
-    report.command = "run";
+    report.command = command;
     report.project = cfg.project;
     report.config_file = cfg.file;
     report.run_id = new_run_id();
     report.started_at = utc_now();
+    return report;
+}
 
+// Settles the outcome, writes report.json and prints the summary; returns the exit code.
+int finish_report(Report& report, const std::string& report_dir, const Config& cfg, const Progress& progress,
+                  std::chrono::steady_clock::time_point t0) {
+    report.duration_ms = ms_since(t0);
+    settle_outcome(report);
+    std::string dir = report_dir.empty() ? (fs::path(cfg.dir) / ".pggate" / "report").string() : report_dir;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    std::string report_path = (fs::path(dir) / "report.json").string();
+    try {
+        write_report_json(report, report_path);
+    } catch (const std::exception& e) {
+        print_error(std::string(e.what()) + " (--report-dir " + dir + ")");
+        return 2;
+    }
+    print_console_summary(report, std::cout, progress.color());
+    std::cout << "report: " << report_path << "\n";
+    return report.exit_code;
+}
+
+void add_config_gate(Report& report, ConfigGateOptions options, const std::string& mode, bool probe, Progress& progress) {
+    auto t = std::chrono::steady_clock::now();
+    if (!mode.empty()) options.mode = mode;
+    options.probe = options.probe && probe;
+    report.gates.push_back(run_config_gate(options));
+    report.gates.back().duration_ms = ms_since(t);
+    progress.line("config", report.gates.back().summary, report.gates.back().status != "fail" && report.gates.back().status != "error",
+                  report.gates.back().duration_ms);
+}
+
+std::optional<Snapshot> load_lock(const std::string& lock_file) {
+    if (lock_file.empty() || !fs::exists(lock_file)) return std::nullopt;
+    std::ifstream in(lock_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return snapshot_from_json(text.str(), lock_file);  // std::runtime_error when it is not a snapshot
+}
+
+// The replay part of `pggate run`: plan, provision, replay, snapshot, and the replay and schema-equality
+// gates. Returns -1 to go on, or the exit code to stop with.
+int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report, Progress& progress, Provider& provider) {
     // Everything that can be checked without a server is checked before one starts: the config, and
     // every SQL file through PostgreSQL's parser. Alembic's revision listing (a Python start-up) runs
     // while the server starts.
@@ -227,14 +273,6 @@ int run_command(const RunOptions& opts) {
         print_error(e.what());
         return 2;
     }
-    std::unique_ptr<Provider> provider;
-    try {
-        provider = make_provider(cfg, report.run_id);
-    } catch (const ProvisionError& e) {
-        print_error(e.what());
-        return 2;
-    }
-    ProviderGuard guard{provider.get()};
     Replayed replayed;
     try {
         auto t = std::chrono::steady_clock::now();
@@ -244,20 +282,20 @@ int run_command(const RunOptions& opts) {
         });
         std::exception_ptr start_error;
         try {
-            provider->start();
+            provider.start();
         } catch (...) {
             start_error = std::current_exception();
         }
         double plan_ms = listing.get();  // a ScriptError from Alembic wins: it names the user's file
         if (start_error) std::rethrow_exception(start_error);
         progress.line("plan", describe_plan(cfg, plan), true, plan_ms);
-        progress.line("provision", provider->describe(), true, ms_since(t));
-        report.provider_kind = provider->kind();
-        report.provider_description = provider->describe();
-        report.server_version = provider->server_version();
-        replayed = replay_all(cfg, plan, *provider, progress);
+        progress.line("provision", provider.describe(), true, ms_since(t));
+        report.provider_kind = provider.kind();
+        report.provider_description = provider.describe();
+        report.server_version = provider.server_version();
+        replayed = replay_all(cfg, plan, provider, progress);
         if (interrupted()) return interrupted_exit();
-        report.provider_metrics = provider->metrics();
+        report.provider_metrics = provider.metrics();
     } catch (const ScriptError& e) {
         print_error(e.what());
         return 2;
@@ -272,8 +310,6 @@ int run_command(const RunOptions& opts) {
     }
     const auto& results = replayed.results;
     const auto& snapshots = replayed.snapshots;
-    const double replay_ms = replayed.wall_ms;
-
     for (const auto& r : results) {
         report.paths.push_back(to_path_report(r));
         if (!r.ok && !r.skipped && r.path != "init-upgrade") print_error(describe_failure(r.path, *r.failure, cfg.dir));
@@ -281,59 +317,159 @@ int run_command(const RunOptions& opts) {
     if (cfg.replay_gate) {
         auto t = std::chrono::steady_clock::now();
         report.gates.push_back(run_replay_gate(results, plan.chain, cfg));
-        report.gates.back().duration_ms = ms_since(t) + replay_ms;
+        report.gates.back().duration_ms = ms_since(t) + replayed.wall_ms;
     }
-    if (cfg.schema_equality.enabled) {
-        auto t = std::chrono::steady_clock::now();
-        std::optional<Snapshot> lock;
-        const std::string& lock_file = cfg.schema_equality.lock_file;
-        if (!lock_file.empty() && fs::exists(lock_file) && !opts.write_lock) {
-            std::ifstream in(lock_file);
-            std::stringstream text;
-            text << in.rdbuf();
-            try {
-                lock = snapshot_from_json(text.str(), lock_file);
-            } catch (const std::runtime_error& e) {
-                print_error(e.what());
-                return 2;
-            }
-        }
-        if (opts.write_lock && !lock_file.empty()) {
-            auto ref = snapshots.find(cfg.schema_equality.reference);
-            if (ref == snapshots.end()) {
-                print_error("--write-lock: the " + cfg.schema_equality.reference + " path did not replay, so there is no schema to lock.");
-                return 2;
-            }
-            std::ofstream(lock_file) << snapshot_to_json(ref->second);
-            lock = ref->second;
-            progress.line("lock", "wrote " + relative_to(lock_file, cfg.dir) + " from the " + ref->first + " path");
-        } else if (opts.write_lock) {
+    if (!cfg.schema_equality.enabled) return -1;
+    auto t = std::chrono::steady_clock::now();
+    const std::string& lock_file = cfg.schema_equality.lock_file;
+    std::optional<Snapshot> lock;
+    if (opts.write_lock) {
+        auto ref = snapshots.find(cfg.schema_equality.reference);
+        if (lock_file.empty()) {
             print_error("--write-lock needs gates.schema-equality.lock (the file to write) in " + cfg.file + ".");
             return 2;
         }
-        report.gates.push_back(run_schema_equality_gate(snapshots, results, cfg, lock ? &*lock : nullptr));
-        report.gates.back().duration_ms = ms_since(t);
+        if (ref == snapshots.end()) {
+            print_error("--write-lock: the " + cfg.schema_equality.reference + " path did not replay, so there is no schema to lock.");
+            return 2;
+        }
+        std::ofstream(lock_file) << snapshot_to_json(ref->second);
+        lock = ref->second;
+        progress.line("lock", "wrote " + relative_to(lock_file, cfg.dir) + " from the " + ref->first + " path");
+    } else {
+        try {
+            lock = load_lock(lock_file);
+        } catch (const std::runtime_error& e) {
+            print_error(e.what());
+            return 2;
+        }
     }
-    report.duration_ms = ms_since(t0);
-    settle_outcome(report);
+    report.gates.push_back(run_schema_equality_gate(snapshots, results, cfg, lock ? &*lock : nullptr));
+    report.gates.back().duration_ms = ms_since(t);
+    return -1;
+}
 
-    std::string dir = opts.report_dir.empty() ? (fs::path(cfg.dir) / ".pggate" / "report").string() : opts.report_dir;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    std::string report_path = (fs::path(dir) / "report.json").string();
-    try {
-        write_report_json(report, report_path);
-    } catch (const std::exception& e) {
-        print_error(std::string(e.what()) + " (--report-dir " + dir + ")");
+}  // namespace
+
+int run_command(const RunOptions& opts) {
+    auto t0 = std::chrono::steady_clock::now();
+    Progress progress;
+    Config cfg;
+    std::optional<ConfigGateOptions> config_gate;
+    if (!load_project(opts.config_path, cfg, config_gate)) return 2;
+    if (!opts.provider_override.empty()) cfg.provider = opts.provider_override;
+    // In prod mode pggate refuses what could harm a real server: replaying creates and drops databases.
+    if (opts.env == "prod" && cfg.provider == "external" && !cfg.paths.empty()) {
+        print_error("refusing to replay against an external server in prod mode (--env prod): `pggate run` creates and drops "
+                    "databases there. Use the local or container provider, or `pggate preflight --env prod` for the read-only checks.");
         return 2;
     }
-    print_console_summary(report, std::cout, progress.color());
-    std::cout << "report: " << report_path << "\n";
-    if (opts.keep) {
+    Report report = new_report("run", cfg);
+    std::unique_ptr<Provider> provider;
+    if (!cfg.paths.empty()) {
+        try {
+            provider = make_provider(cfg, report.run_id);
+        } catch (const ProvisionError& e) {
+            print_error(e.what());
+            return 2;
+        }
+    }
+    ProviderGuard guard{provider.get()};
+    if (provider) {
+        int stop = replay_and_compare(cfg, opts, report, progress, *provider);
+        if (stop >= 0) return stop;
+    }
+    if (config_gate) add_config_gate(report, *config_gate, opts.env, true, progress);
+    int code = finish_report(report, opts.report_dir, cfg, progress, t0);
+    if (opts.keep && provider) {
         provider->keep();
         std::cout << "kept: " << provider->connect_hint() << "\n";
     }
-    return report.exit_code;
+    return code;
+}
+
+int env_check_command(const EnvCheckOptions& opts) {
+    auto t0 = std::chrono::steady_clock::now();
+    Progress progress;
+    Config cfg;
+    std::optional<ConfigGateOptions> config_gate;
+    if (!opts.rules.empty()) {
+        // Standalone: everything from the command line, paths relative to the current folder.
+        cfg.dir = fs::current_path().string();
+        cfg.project = fs::current_path().filename().string();
+        ConfigGateOptions o;
+        o.base_dir = cfg.dir;
+        o.rules_file = opts.rules;
+        o.env_files = opts.env_files;
+        o.example_file = opts.example;
+        config_gate = o;
+    } else {
+        if (!load_project(opts.config_path, cfg, config_gate)) return 2;
+        if (!config_gate) {
+            print_error(cfg.file + ": has no gates: config: section (rules: config/rules.yaml); or pass --rules FILE.");
+            return 2;
+        }
+    }
+    Report report = new_report("env check", cfg);
+    add_config_gate(report, *config_gate, opts.env, opts.probe, progress);
+    return finish_report(report, opts.report_dir, cfg, progress, t0);
+}
+
+int preflight_command(const PreflightOptions& opts) {
+    auto t0 = std::chrono::steady_clock::now();
+    Progress progress;
+    Config cfg;
+    std::optional<ConfigGateOptions> config_gate;
+    if (!load_project(opts.config_path, cfg, config_gate)) return 2;
+    Report report = new_report("preflight --env " + opts.env, cfg);
+    // Only read-only checks: the app's configuration for the release mode, and, given a DSN, the live
+    // schema against the committed lock file (read in a READ ONLY transaction; nothing is created).
+    if (config_gate) add_config_gate(report, *config_gate, opts.env, true, progress);
+    if (!opts.dsn.empty()) {
+        auto t = std::chrono::steady_clock::now();
+        std::optional<Snapshot> lock;
+        try {
+            lock = load_lock(cfg.schema_equality.lock_file);
+        } catch (const std::runtime_error& e) {
+            print_error(e.what());
+            return 2;
+        }
+        if (!lock) {
+            print_error("--dsn compares the live schema with gates.schema-equality.lock, which " +
+                        (cfg.schema_equality.lock_file.empty() ? cfg.file + " does not name" : cfg.schema_equality.lock_file + " does not exist") +
+                        " (create it with `pggate run --write-lock`).");
+            return 2;
+        }
+        Snapshot live;
+        try {
+            PgConn conn(opts.dsn);
+            live = read_snapshot(conn);
+        } catch (const PgError& e) {
+            print_error(e.what());
+            return 2;
+        }
+        report.server_version = live.server_version;
+        report.provider_kind = "external";
+        report.provider_description = "read-only: " + redact_conninfo(opts.dsn);
+        GateResult g;
+        g.id = "schema-equality";
+        const std::string lock_name = "lock file " + relative_to(cfg.schema_equality.lock_file, cfg.dir);
+        for (auto& f : schema_findings(*lock, live, lock_name, "live database", cfg.schema_equality.policy)) {
+            if (f.severity == "error") g.status = "fail";
+            else if (g.status == "pass") g.status = "warn";
+            g.findings.push_back(std::move(f));
+        }
+        g.metrics["objects_live"] = static_cast<double>(live.objects.size());
+        g.summary = std::to_string(g.findings.size()) + " difference(s) between the live database and the " + lock_name;
+        g.duration_ms = ms_since(t);
+        progress.line("schema", g.summary, g.status != "fail", g.duration_ms);
+        report.gates.push_back(std::move(g));
+    }
+    if (report.gates.empty()) {
+        print_error("nothing to check before a release: add gates: config: to " + cfg.file + ", or pass --dsn with a schema lock file.");
+        return 2;
+    }
+    return finish_report(report, opts.report_dir, cfg, progress, t0);
 }
 
 int snapshot_command(const std::string& dsn, const std::string& out_file) {

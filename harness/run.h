@@ -14,7 +14,30 @@ struct RunOptions {
     std::string provider_override;  // local | external | container
     bool keep = false;              // leave the server up and print how to connect
     bool write_lock = false;        // write the reference path's schema to gates.schema-equality.lock
+    std::string env;                // APP_ENV mode for the config gate; prod also refuses unsafe steps
 };
+
+// `pggate env check`: the config gate alone, from pggate.yaml's gates.config or from --rules & co.
+struct EnvCheckOptions {
+    std::string config_path = "pggate.yaml";
+    std::string env;                     // mode to check (default: the env's APP_ENV)
+    std::string rules;                   // standalone: the rules file (then pggate.yaml is not read)
+    std::vector<std::string> env_files;  // standalone: env files in layering order
+    std::string example;                 // standalone: .env.example
+    std::string report_dir;
+    bool probe = true;
+};
+int env_check_command(const EnvCheckOptions& opts);
+
+// `pggate preflight --env prod`: only read-only checks before a release: the config gate for that mode
+// and, with --dsn, the live schema against the committed lock file. Never creates or drops anything.
+struct PreflightOptions {
+    std::string config_path = "pggate.yaml";
+    std::string env = "prod";
+    std::string dsn;
+    std::string report_dir;
+};
+int preflight_command(const PreflightOptions& opts);
 
 int run_command(const RunOptions& opts);
 

@@ -146,7 +146,9 @@ void print_console_summary(const Report& r, std::ostream& out, bool color) {
     std::ostringstream total;
     total << std::fixed << std::setprecision(2) << r.duration_ms / 1000.0;
     out << "\n" << paint(r.status) << "  " << r.project << ": " << r.gates.size() << " gate(s), exit " << r.exit_code << ", "
-        << total.str() << " s on " << r.provider_kind << " PostgreSQL " << r.server_version << "\n";
+        << total.str() << " s";
+    if (!r.provider_kind.empty()) out << " on " << r.provider_kind << " PostgreSQL " << r.server_version;
+    out << "\n";
 }
 
 }  // namespace pggate

@@ -187,6 +187,53 @@ TEST(Cli, TwoRunsAtOnceDoNotCollide) {
     EXPECT_TRUE(empty_dir(d2.path + "/instances"));
 }
 
+// Copies scenarios/memory and lays a variant's files over it.
+std::string memory_with(const TempDir& d, const std::string& variant) {
+    std::string dest = d.path + "/memory";
+    fs::copy(scenario("memory"), dest, fs::copy_options::recursive);
+    fs::remove_all(dest + "/.pggate");
+    if (!variant.empty())
+        fs::copy(scenario("memory") + "/variants/" + variant, dest, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    return dest;
+}
+
+TEST(Cli, PreflightProdPassesOnTheMemoryServiceAndFailsOnItsBrokenVariants) {
+    TempDir d;
+    auto ok = pggate({"preflight", "--env", "prod", "--config", memory_with(d, "") + "/pggate.yaml", "--report-dir", d.path + "/ok"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    TempDir d2;
+    auto accepts = pggate({"preflight", "--env", "prod", "--config", memory_with(d2, "accepts-dangerous") + "/pggate.yaml",
+                           "--report-dir", d2.path + "/out"});
+    EXPECT_EQ(accepts.exit_code, 1) << accepts.out << accepts.err;
+    json rep = read_json(d2.path + "/out/report.json");
+    auto found = findings_of(rep, "config");
+    ASSERT_EQ(found.size(), 1u) << rep.dump(1);
+    EXPECT_EQ((*found[0])["rule"], "config.probe-accepted-dangerous");
+    TempDir d3;
+    auto lags = pggate({"env", "check", "--env", "prod", "--config", memory_with(d3, "example-lags") + "/pggate.yaml",
+                        "--report-dir", d3.path + "/out"});
+    EXPECT_EQ(lags.exit_code, 1) << lags.out << lags.err;
+    rep = read_json(d3.path + "/out/report.json");
+    for (const auto* f : findings_of(rep, "config")) {
+        std::string rule = (*f)["rule"];
+        EXPECT_TRUE(rule == "config.example-missing-key" || rule == "config.example-unknown-key") << rule;
+    }
+    // Secrets of .env.prod never reach the report or the output.
+    std::stringstream all;
+    all << std::ifstream(d.path + "/ok/report.json").rdbuf() << ok.out << ok.err << accepts.out << accepts.err;
+    for (const char* secret : {"Pr0d-db-pass-example", "example-jwt-signing-key-not-for-real-use-0123"})
+        EXPECT_EQ(all.str().find(secret), std::string::npos) << secret;
+}
+
+TEST(Cli, RunRefusesAnExternalServerInProdMode) {
+    TempDir d;
+    d.write("init.sql", "SELECT 1;");
+    std::string cfg = d.write("pggate.yaml", "provider: external\nexternal: {admin_dsn: 'host=/nonexistent dbname=x'}\ninit: {scripts: [init.sql]}\n");
+    auto r = pggate({"run", "--config", cfg, "--env", "prod"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("refusing to replay against an external server in prod mode"), std::string::npos) << r.err;
+}
+
 TEST(Cli, BadConfigIsExitTwoWithFileAndLine) {
     TempDir d(fast_base());
     d.write("init.sql", "SELECT 1;");
