@@ -1,3 +1,4 @@
+#include "harness/text.h"
 #include "harness/config.h"
 
 #include <yaml-cpp/yaml.h>
@@ -15,23 +16,6 @@ namespace fs = std::filesystem;
 namespace pggate {
 namespace {
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-    return out;
-}
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        prev.swap(cur);
-    }
-    return prev[b.size()];
-}
 
 // Collects problems with file:line:column so one run of `pggate` shows all of them.
 struct Checker {
@@ -62,13 +46,8 @@ struct Checker {
         for (auto it = n.begin(); it != n.end(); ++it) {
             std::string k = it->first.Scalar();
             if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-            std::string best;
-            size_t best_d = 99;
-            for (const auto& a : allowed) {
-                size_t d = edit_distance(k, a);
-                if (d < best_d) { best_d = d; best = a; }
-            }
-            std::string hint = best_d <= 3 ? " Did you mean '" + best + "'?" : "";
+            std::string best = nearest(k, allowed, 3);
+            std::string hint = best.empty() ? "" : " Did you mean '" + best + "'?";
             fail(it->first, "unknown key '" + k + "' in " + what + "." + hint + " Known keys: " + join(allowed, ", ") + ".");
         }
     }

@@ -1,3 +1,4 @@
+#include "harness/text.h"
 #include "gates/config/config_gate.h"
 
 #include <yaml-cpp/yaml.h>
@@ -22,23 +23,6 @@ namespace fs = std::filesystem;
 namespace pggate {
 namespace {
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-    return out;
-}
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        prev.swap(cur);
-    }
-    return prev[b.size()];
-}
 
 std::string rel(const std::string& path, const std::string& base) {
     std::error_code ec;
@@ -517,13 +501,7 @@ private:
     }
 
     std::string did_you_mean(const std::string& key) const {
-        std::string best;
-        size_t best_d = 99;
-        for (const auto& k : rules_.keys) {
-            size_t d = edit_distance(key, k.name);
-            if (d < best_d) { best_d = d; best = k.name; }
-        }
-        return best_d <= std::max<size_t>(2, key.size() / 5) ? best : "";
+        return nearest(key, rule_key_names(), std::max<size_t>(2, key.size() / 5));
     }
 
     void check_unknown_keys() {

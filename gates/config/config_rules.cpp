@@ -1,3 +1,4 @@
+#include "harness/text.h"
 #include "gates/config/config_rules.h"
 
 #include <yaml-cpp/yaml.h>
@@ -21,32 +22,9 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-    return out;
-}
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        prev.swap(cur);
-    }
-    return prev[b.size()];
-}
-
 std::string suggest(const std::string& k, const std::vector<std::string>& known) {
-    std::string best;
-    size_t best_d = 99;
-    for (const auto& a : known) {
-        size_t d = edit_distance(k, a);
-        if (d < best_d) { best_d = d; best = a; }
-    }
-    return best_d <= std::max<size_t>(2, k.size() / 4) ? " Did you mean '" + best + "'?" : "";
+    std::string best = nearest(k, known, std::max<size_t>(2, k.size() / 4));
+    return best.empty() ? "" : " Did you mean '" + best + "'?";
 }
 
 // Collects problems with file:line:column, like harness/config.cpp.
