@@ -225,6 +225,26 @@ TEST(Cli, PreflightProdPassesOnTheMemoryServiceAndFailsOnItsBrokenVariants) {
         EXPECT_EQ(all.str().find(secret), std::string::npos) << secret;
 }
 
+TEST(Cli, PreflightComparesALiveDatabaseWithTheLockReadOnly) {
+    auto& server = testing::TestServer::shared();
+    Database live = server.create("prod_like");
+    server.exec(live, "CREATE TABLE orders (id bigint PRIMARY KEY, tenant_id int NOT NULL)");
+    TempDir d;
+    d.write("init.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, tenant_id int NOT NULL);");
+    std::string cfg = d.write("pggate.yaml", "init: {scripts: [init.sql]}\ngates:\n  schema-equality: {reference: init, lock: schema.lock.json}\n");
+    ASSERT_EQ(pggate({"snapshot", live.conninfo, "-o", d.path + "/schema.lock.json"}).exit_code, 0);
+    auto same = pggate({"preflight", "--env", "prod", "--config", cfg, "--dsn", live.conninfo, "--report-dir", d.path + "/out"});
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+    server.exec(live, "ALTER TABLE orders ADD COLUMN hotfix text");
+    auto drift = pggate({"preflight", "--env", "prod", "--config", cfg, "--dsn", live.conninfo, "--report-dir", d.path + "/out"});
+    EXPECT_EQ(drift.exit_code, 1) << drift.out << drift.err;
+    json rep = read_json(d.path + "/out/report.json");
+    auto found = findings_of(rep, "schema-equality");
+    ASSERT_EQ(found.size(), 1u) << rep.dump(1);
+    EXPECT_EQ((*found[0])["rule"], "schema-equality.column.extra");
+    EXPECT_EQ(PgConn(live.conninfo).exec("SELECT count(*) FROM pg_database WHERE datname LIKE 'pggate%'").get(0, 0), "0");
+}
+
 TEST(Cli, RunRefusesAnExternalServerInProdMode) {
     TempDir d;
     d.write("init.sql", "SELECT 1;");
