@@ -97,6 +97,8 @@ struct Config {
     // gates.config, validated and read by the config gate itself (gates/config/config_gate.h), so that the
     // harness does not depend on the gates.
     std::shared_ptr<const YAML::Node> config_gate_section;
+    // Likewise for the partition gates: "partition-pruning", "partition-health" → their sections.
+    std::map<std::string, std::shared_ptr<const YAML::Node>> gate_sections;
 };
 
 // Throws ConfigError listing every problem found (unknown keys, wrong types, missing files).
