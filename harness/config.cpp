@@ -334,6 +334,10 @@ Config load_config(const std::string& path) {
         cfg.schema_equality.enabled = true;
     }
 
+    // Alembic's own bookkeeping table is not part of the schema being compared (the init path may
+    // have no stamp at all); other tools' version tables are named by the user in `ignore`.
+    if (cfg.chain.kind == ChainKind::alembic) cfg.schema_equality.policy.ignore.push_back({"table", "*.alembic_version"});
+
     // Cross-field rules.
     auto wants = [&](const std::string& p) { return std::find(cfg.paths.begin(), cfg.paths.end(), p) != cfg.paths.end(); };
     if ((wants("init") || wants("init-upgrade")) && cfg.init.scripts.empty() && !root["init"])
