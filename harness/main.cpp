@@ -5,6 +5,7 @@
 
 #include "harness/process.h"
 #include "harness/run.h"
+#include "reports/render.h"
 
 int main(int argc, char** argv) {
     pggate::install_signal_handlers();
@@ -26,6 +27,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"local", "external", "container"}));
     run_cmd->add_flag("--keep", run.keep, "leave the PostgreSQL server and databases up afterwards and print how to connect");
     run_cmd->add_flag("--write-lock", run.write_lock, "write the reference path's schema to gates.schema-equality.lock (then commit it)");
+    const std::string format_help = "also write this format beside report.json (junit, sarif, codequality, markdown, github; repeatable)";
+    auto format_check = CLI::IsMember(pggate::report_formats());
+    run_cmd->add_option("--format", run.formats, format_help)->check(format_check);
     run_cmd->add_option("--env", run.env, "APP_ENV mode for the config gate (dev, ci, prod); prod refuses to replay on an external server");
 
     pggate::EnvCheckOptions env_check;
@@ -38,6 +42,7 @@ int main(int argc, char** argv) {
     env_check_cmd->add_option("--env-file", env_check.env_files, "env file, in layering order (standalone use; repeatable)");
     env_check_cmd->add_option("--example", env_check.example, ".env.example to align with (standalone use)");
     env_check_cmd->add_option("-o,--report-dir", env_check.report_dir, "where report.json goes");
+    env_check_cmd->add_option("--format", env_check.formats, format_help)->check(format_check);
     bool no_probe = false;
     env_check_cmd->add_flag("--no-probe", no_probe, "do not start the app to prove it refuses dangerous combinations");
 
@@ -47,6 +52,15 @@ int main(int argc, char** argv) {
     preflight_cmd->add_option("-c,--config", preflight.config_path, "pggate.yaml of the project")->capture_default_str();
     preflight_cmd->add_option("--dsn", preflight.dsn, "a live database to compare, read-only, with the schema lock file");
     preflight_cmd->add_option("-o,--report-dir", preflight.report_dir, "where report.json goes");
+    preflight_cmd->add_option("--format", preflight.formats, format_help)->check(format_check);
+
+    std::string render_in, render_format, render_out;
+    auto* report_cmd = app.add_subcommand("report", "Work with report.json files.");
+    report_cmd->require_subcommand(1);
+    auto* render_cmd = report_cmd->add_subcommand("render", "Render report.json as JUnit XML, SARIF 2.1.0, GitLab Code Quality, Markdown or GitHub annotations.");
+    render_cmd->add_option("report", render_in, "a report.json written by pggate")->required();
+    render_cmd->add_option("--format", render_format, "junit, sarif, codequality, markdown or github")->required()->check(format_check);
+    render_cmd->add_option("-o,--output", render_out, "write to this file instead of stdout");
 
     pggate::DiffOptions diff;
     auto* diff_cmd = app.add_subcommand("diff", "Compare the schemas of two live databases (exit 0 equal, 1 different).");
@@ -84,6 +98,7 @@ int main(int argc, char** argv) {
             return pggate::env_check_command(env_check);
         }
         if (*preflight_cmd) return pggate::preflight_command(preflight);
+        if (*render_cmd) return pggate::render_command(render_in, render_format, render_out);
         if (*diff_cmd) return pggate::diff_command(diff);
         if (*snap_cmd) return pggate::snapshot_command(snap_dsn, snap_out);
         if (*reap_cmd) return pggate::reap_command(reap_kept);

@@ -23,7 +23,9 @@
 #include "harness/provider.h"
 #include "harness/replay.h"
 #include "harness/schema_diff.h"
+#include "reports/render.h"
 #include "reports/report.h"
+#include "reports/schema.h"
 
 namespace fs = std::filesystem;
 
@@ -222,9 +224,11 @@ Report new_report(const std::string& command, const Config& cfg) {
     return report;
 }
 
-// Settles the outcome, writes report.json and prints the summary; returns the exit code.
+// Settles the outcome, writes report.json (and the requested formats beside it), prints the summary;
+// in GitHub Actions also appends the Markdown summary to $GITHUB_STEP_SUMMARY and prints annotations.
+// Returns the exit code.
 int finish_report(Report& report, const std::string& report_dir, const Config& cfg, const Progress& progress,
-                  std::chrono::steady_clock::time_point t0) {
+                  std::chrono::steady_clock::time_point t0, const std::vector<std::string>& formats) {
     report.duration_ms = ms_since(t0);
     settle_outcome(report);
     std::string dir = report_dir.empty() ? (fs::path(cfg.dir) / ".pggate" / "report").string() : report_dir;
@@ -235,6 +239,19 @@ int finish_report(Report& report, const std::string& report_dir, const Config& c
         write_report_json(report, report_path);
     } catch (const std::exception& e) {
         print_error(std::string(e.what()) + " (--report-dir " + dir + ")");
+        return 2;
+    }
+    const std::string json = report_to_json(report);
+    try {
+        for (const auto& format : formats) {
+            std::string path = (fs::path(dir) / report_format_file_name(format)).string();
+            std::ofstream(path) << render_report(json, format);
+        }
+        if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary)
+            std::ofstream(summary, std::ios::app) << render_report(json, "markdown");
+        if (const char* gha = std::getenv("GITHUB_ACTIONS"); gha && std::string(gha) == "true") std::cout << render_report(json, "github");
+    } catch (const std::exception& e) {
+        print_error(std::string("cannot render the report: ") + e.what());
         return 2;
     }
     print_console_summary(report, std::cout, progress.color());
@@ -380,7 +397,7 @@ int run_command(const RunOptions& opts) {
         if (stop >= 0) return stop;
     }
     if (config_gate) add_config_gate(report, *config_gate, opts.env, true, progress);
-    int code = finish_report(report, opts.report_dir, cfg, progress, t0);
+    int code = finish_report(report, opts.report_dir, cfg, progress, t0, opts.formats);
     if (opts.keep && provider) {
         provider->keep();
         std::cout << "kept: " << provider->connect_hint() << "\n";
@@ -412,7 +429,7 @@ int env_check_command(const EnvCheckOptions& opts) {
     }
     Report report = new_report("env check", cfg);
     add_config_gate(report, *config_gate, opts.env, opts.probe, progress);
-    return finish_report(report, opts.report_dir, cfg, progress, t0);
+    return finish_report(report, opts.report_dir, cfg, progress, t0, opts.formats);
 }
 
 int preflight_command(const PreflightOptions& opts) {
@@ -469,7 +486,31 @@ int preflight_command(const PreflightOptions& opts) {
         print_error("nothing to check before a release: add gates: config: to " + cfg.file + ", or pass --dsn with a schema lock file.");
         return 2;
     }
-    return finish_report(report, opts.report_dir, cfg, progress, t0);
+    return finish_report(report, opts.report_dir, cfg, progress, t0, opts.formats);
+}
+
+int render_command(const std::string& report_file, const std::string& format, const std::string& out_file) {
+    std::ifstream in(report_file);
+    if (!in) {
+        print_error(report_file + ": cannot read the report.");
+        return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto problems = validate_report(text.str());
+    if (!problems.empty()) {
+        print_error(report_file + " is not a valid pggate.report/v1 report: " + problems.front());
+        return 2;
+    }
+    try {
+        std::string rendered = render_report(text.str(), format);
+        if (out_file.empty() || out_file == "-") std::cout << rendered;
+        else std::ofstream(out_file) << rendered;
+    } catch (const std::exception& e) {
+        print_error(report_file + ": " + e.what());
+        return 2;
+    }
+    return 0;
 }
 
 int snapshot_command(const std::string& dsn, const std::string& out_file) {

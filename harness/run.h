@@ -15,6 +15,7 @@ struct RunOptions {
     bool keep = false;              // leave the server up and print how to connect
     bool write_lock = false;        // write the reference path's schema to gates.schema-equality.lock
     std::string env;                // APP_ENV mode for the config gate; prod also refuses unsafe steps
+    std::vector<std::string> formats;  // also written beside report.json: junit, sarif, codequality, markdown, github
 };
 
 // `pggate env check`: the config gate alone, from pggate.yaml's gates.config or from --rules & co.
@@ -26,6 +27,7 @@ struct EnvCheckOptions {
     std::string example;                 // standalone: .env.example
     std::string report_dir;
     bool probe = true;
+    std::vector<std::string> formats;
 };
 int env_check_command(const EnvCheckOptions& opts);
 
@@ -36,8 +38,12 @@ struct PreflightOptions {
     std::string env = "prod";
     std::string dsn;
     std::string report_dir;
+    std::vector<std::string> formats;
 };
 int preflight_command(const PreflightOptions& opts);
+
+// `pggate report render report.json --format F [-o FILE]`: any format, from the canonical report.json.
+int render_command(const std::string& report_file, const std::string& format, const std::string& out_file);
 
 int run_command(const RunOptions& opts);
 

@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <cstdint>
 #include <iomanip>
+#include <regex>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
@@ -36,10 +38,40 @@ ordered_json finding_json(const Finding& f) {
         j["location"] = loc;
     }
     if (!f.details.empty()) j["details"] = f.details;
+    j["fingerprint"] = f.fingerprint.empty() ? finding_fingerprint(f) : f.fingerprint;
     return j;
 }
 
 }  // namespace
+
+std::string normalize_fingerprint_message(const std::string& message) {
+    static const std::regex tmp_dir(R"((/private)?(/tmp|/var/tmp|/dev/shm|/var/folders)/[^\s'"`),;]*)");
+    static const std::regex duration(
+        R"(\b\d+(\.\d+)?\s*(ms|msec|milliseconds?|s|sec|secs|seconds?|min|minutes?)\b)",
+        std::regex::icase);
+    std::string out = std::regex_replace(message, tmp_dir, "<tmp>");
+    return std::regex_replace(out, duration, "<duration>");
+}
+
+std::string finding_fingerprint(const Finding& f) {
+    std::uint64_t h = 1469598103934665603ULL;
+    auto feed = [&](const std::string& s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0;
+        h *= 1099511628211ULL;  // field separator (NUL)
+    };
+    feed(f.rule);
+    feed(f.object);
+    feed(f.location ? f.location->file : std::string());
+    feed(normalize_fingerprint_message(f.message));
+    static const char* hex = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, h >>= 4) out[i] = hex[h & 0xF];
+    return out;
+}
 
 void settle_outcome(Report& report) {
     bool fail = false, error = false;

@@ -22,6 +22,7 @@ struct Finding {
     std::string object;    // what it is about (table, revision, file…)
     std::optional<Location> location;
     std::map<std::string, std::string> details;  // e.g. sqlstate, statement, reference_definition
+    std::string fingerprint;  // empty: computed by finding_fingerprint() when serialized
 };
 
 struct GateResult {
@@ -69,6 +70,13 @@ struct Report {
     std::string status;  // pass | fail | error
     int exit_code = 0;
 };
+
+// Stable identity of a problem across runs: 16 lowercase hex digits, FNV-1a 64 of
+// rule NUL object NUL location.file NUL normalize_fingerprint_message(message).
+std::string finding_fingerprint(const Finding& finding);
+// The message with durations ("12.5 ms", "3 s") replaced by <duration> and temporary directories
+// (/tmp/…, /var/tmp/…, /dev/shm/…, /var/folders/…) by <tmp>.
+std::string normalize_fingerprint_message(const std::string& message);
 
 // Overall status and exit code from the gates: error → 2, fail → 1, otherwise 0.
 void settle_outcome(Report& report);

@@ -14,6 +14,7 @@
 
 #include "harness/pg.h"
 #include "harness/process.h"
+#include "reports/schema.h"
 #include "tests/support/test_server.h"
 
 namespace fs = std::filesystem;
@@ -34,9 +35,17 @@ ProcessResult pggate(std::vector<std::string> args) {
     return run_process(p);
 }
 
+// Reads a JSON file; a pggate report must also validate against the published schema.
 json read_json(const std::string& path) {
     std::ifstream in(path);
-    return json::parse(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    json j = json::parse(text.str());
+    if (j.contains("schema") && j["schema"] == "pggate.report/v1") {
+        auto problems = validate_report(text.str());
+        EXPECT_TRUE(problems.empty()) << path << ": " << (problems.empty() ? "" : problems.front());
+    }
+    return j;
 }
 
 std::string scenario(const std::string& name) { return std::string(PGGATE_SOURCE_DIR) + "/scenarios/" + name; }
@@ -119,6 +128,44 @@ TEST(Cli, CapacityScenarioFailsWithTheSeedsDrift) {
     // The console names them too.
     EXPECT_NE(r.out.find("database_size_stats_pkey"), std::string::npos);
     EXPECT_NE(r.out.find("report: "), std::string::npos);
+}
+
+TEST(Cli, ReportFormatsAreWrittenAndRenderable) {
+    TempDir d(fast_base());
+    std::string proj = private_copy(d, "capacity");
+    ProcessSpec p;
+    p.argv = {PGGATE_BIN, "run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/out", "--format", "junit",
+              "--format", "sarif", "--format", "codequality", "--format", "markdown"};
+    p.env_set = {{"CI", "true"}, {"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", d.path + "/summary.md"}};
+    p.timeout = std::chrono::seconds(300);
+    auto r = run_process(p);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    for (const char* f : {"report.json", "report.junit.xml", "report.sarif", "gl-code-quality-report.json", "report.md"})
+        EXPECT_TRUE(fs::exists(d.path + "/out/" + f)) << f;
+    EXPECT_NE(r.out.find("::error file=migrations/versions/20251224120000_drop_credentials_instance_ids.py"), std::string::npos) << r.out;
+    std::stringstream summary;
+    summary << std::ifstream(d.path + "/summary.md").rdbuf();
+    EXPECT_NE(summary.str().find("NO-GO"), std::string::npos);
+    EXPECT_NE(summary.str().find("schema-equality.constraint.missing"), std::string::npos);
+    json sarif = read_json(d.path + "/out/report.sarif");
+    EXPECT_EQ(sarif["version"], "2.1.0");
+    EXPECT_EQ(sarif["runs"][0]["results"].size(), 3u);
+    for (const char* fmt : {"junit", "sarif", "codequality", "markdown", "github"}) {
+        auto rendered = pggate({"report", "render", d.path + "/out/report.json", "--format", fmt});
+        EXPECT_EQ(rendered.exit_code, 0) << fmt << rendered.err;
+        EXPECT_FALSE(rendered.out.empty()) << fmt;
+    }
+    std::ofstream(d.path + "/bogus.json") << "{\"schema\": \"something else\"}";
+    EXPECT_EQ(pggate({"report", "render", d.path + "/bogus.json", "--format", "junit"}).exit_code, 2);
+    // Fingerprints are stable across runs.
+    json first = read_json(d.path + "/out/report.json");
+    auto again = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/again"});
+    json second = read_json(d.path + "/again/report.json");
+    std::vector<std::string> fa, fb;
+    for (const auto* f : findings_of(first, "schema-equality")) fa.push_back((*f)["fingerprint"]);
+    for (const auto* f : findings_of(second, "schema-equality")) fb.push_back((*f)["fingerprint"]);
+    EXPECT_EQ(fa, fb);
+    EXPECT_EQ(fa.size(), 2u);
 }
 
 TEST(Cli, FixedCapacityScenarioPasses) {

@@ -39,6 +39,7 @@ GateResult run_replay_gate(const std::vector<PathResult>& paths, const Migration
         f.severity = "error";
         f.object = fail.revision.empty() ? fail.step : "revision " + fail.revision;
         f.message = describe_failure(path.path, fail, cfg.dir, false);
+        if (!f.message.empty() && f.message.back() != '.') f.message += ".";
         if (!primary)
             f.message += " The init script does not match the revision it is stamped with (init.stamp " + cfg.init.stamp +
                          "): roll the script forward to head and stamp head, or make the increments idempotent.";
