@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "harness/explain.h"
 #include "harness/process.h"
 #include "harness/run.h"
 #include "reports/render.h"
@@ -81,6 +82,18 @@ int main(int argc, char** argv) {
     snap_cmd->add_option("dsn", snap_dsn, "libpq connection string or URI")->required();
     snap_cmd->add_option("-o,--output", snap_out, "write to this file instead of stdout");
 
+    std::string explain_dsn, explain_sql, explain_format = "text";
+    std::vector<std::string> explain_params, explain_tables;
+    bool explain_generic = false, explain_analyze = false;
+    auto* explain_cmd = app.add_subcommand("explain", "Partitions a query scans, per partitioned table: total and scanned (leaf names).");
+    explain_cmd->add_option("dsn", explain_dsn, "libpq connection string or URI")->required();
+    explain_cmd->add_option("--sql", explain_sql, "the query (one statement)")->required();
+    explain_cmd->add_option("--param", explain_params, "value of $1, $2, … in order (repeatable)");
+    explain_cmd->add_option("--table", explain_tables, "a partitioned table the query should touch (reported even when fully pruned; repeatable)");
+    explain_cmd->add_option("--format", explain_format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    explain_cmd->add_flag("--generic-plan", explain_generic, "plan as a prepared statement's generic plan (shows executor-start pruning)");
+    explain_cmd->add_flag("--analyze", explain_analyze, "EXPLAIN ANALYZE: really runs the statement (rolled back) to show run-time pruning");
+
     bool reap_kept = false;
     auto* reap_cmd = app.add_subcommand("reap", "Stop local servers and remove temp dirs left by pggate runs that died.");
     reap_cmd->add_flag("--kept", reap_kept, "also stop instances left up on purpose with --keep");
@@ -99,6 +112,9 @@ int main(int argc, char** argv) {
         }
         if (*preflight_cmd) return pggate::preflight_command(preflight);
         if (*render_cmd) return pggate::render_command(render_in, render_format, render_out);
+        if (*explain_cmd)
+            return pggate::explain_command(explain_dsn, explain_sql, explain_params, explain_tables, explain_format, explain_generic,
+                                           explain_analyze);
         if (*diff_cmd) return pggate::diff_command(diff);
         if (*snap_cmd) return pggate::snapshot_command(snap_dsn, snap_out);
         if (*reap_cmd) return pggate::reap_command(reap_kept);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gates/config/config_gate.h"
+#include "gates/partition-pruning/partition_pruning_gate.h"
 #include "gates/replay/replay_gate.h"
 #include "gates/schema-equality/schema_equality_gate.h"
 #include "harness/catalog.h"
@@ -197,8 +198,14 @@ int interrupted_exit() {
     return 128 + interrupt_signal();
 }
 
-// Reads pggate.yaml and the config gate's section; prints every problem and returns false when any.
-bool load_project(const std::string& path, Config& cfg, std::optional<ConfigGateOptions>& config_gate) {
+// The gates that read their own pggate.yaml sections.
+struct GateSections {
+    std::optional<ConfigGateOptions> config;
+    std::optional<PruningOptions> pruning;
+};
+
+// Reads pggate.yaml and the gates' own sections; prints every problem and returns false when any.
+bool load_project(const std::string& path, Config& cfg, GateSections& gates) {
     std::vector<std::string> problems;
     try {
         cfg = load_config(path);
@@ -206,7 +213,16 @@ bool load_project(const std::string& path, Config& cfg, std::optional<ConfigGate
         problems = e.problems;
     }
     if (problems.empty() && cfg.config_gate_section)
-        config_gate = parse_config_gate_section(*cfg.config_gate_section, cfg.file, cfg.dir, problems);
+        gates.config = parse_config_gate_section(*cfg.config_gate_section, cfg.file, cfg.dir, problems);
+    if (problems.empty() && cfg.gate_sections.count("partition-pruning")) {
+        gates.pruning = parse_partition_pruning_section(*cfg.gate_sections.at("partition-pruning"), cfg.file, cfg.dir, problems);
+        std::string db = gates.pruning->database.empty() ? cfg.schema_equality.reference : gates.pruning->database;
+        if (std::find(cfg.paths.begin(), cfg.paths.end(), db) == cfg.paths.end())
+            problems.push_back(cfg.file + ": gates.partition-pruning checks the '" + db + "' path's database, but that path is not in paths.");
+        gates.pruning->database = db;
+    }
+    if (cfg.gate_sections.count("partition-health"))
+        problems.push_back(cfg.file + ": gates.partition-health is not available in this version of pggate yet.");
     if (problems.empty()) return true;
     print_error("the configuration has " + std::to_string(problems.size()) + " problem(s):");
     for (const auto& p : problems) std::cerr << "  " << p << "\n";
@@ -279,7 +295,8 @@ std::optional<Snapshot> load_lock(const std::string& lock_file) {
 
 // The replay part of `pggate run`: plan, provision, replay, snapshot, and the replay and schema-equality
 // gates. Returns -1 to go on, or the exit code to stop with.
-int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report, Progress& progress, Provider& provider) {
+int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report, Progress& progress, Provider& provider,
+                       std::vector<PathResult>& results_out) {
     // Everything that can be checked without a server is checked before one starts: the config, and
     // every SQL file through PostgreSQL's parser. Alembic's revision listing (a Python start-up) runs
     // while the server starts.
@@ -325,6 +342,7 @@ int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report
         print_error(std::string("PostgreSQL: ") + e.what() + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")"));
         return 2;
     }
+    results_out = replayed.results;
     const auto& results = replayed.results;
     const auto& snapshots = replayed.snapshots;
     for (const auto& r : results) {
@@ -366,14 +384,32 @@ int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report
     return -1;
 }
 
+// After the snapshots: the pruning gate seeds the database it checks.
+void add_pruning_gate(const PruningOptions& options, const std::vector<PathResult>& results, Report& report, Progress& progress) {
+    auto t = std::chrono::steady_clock::now();
+    auto path = std::find_if(results.begin(), results.end(), [&](const PathResult& r) { return r.path == options.database; });
+    if (path == results.end() || !path->ok) {
+        GateResult g;
+        g.id = "partition-pruning";
+        g.status = "skip";
+        g.summary = "the " + options.database + " path did not replay, so there is no database to EXPLAIN on";
+        report.gates.push_back(g);
+        return;
+    }
+    report.gates.push_back(run_partition_pruning_gate(options, path->db.conninfo));
+    report.gates.back().duration_ms = ms_since(t);
+    const GateResult& g = report.gates.back();
+    progress.line("pruning", g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
+}
+
 }  // namespace
 
 int run_command(const RunOptions& opts) {
     auto t0 = std::chrono::steady_clock::now();
     Progress progress;
     Config cfg;
-    std::optional<ConfigGateOptions> config_gate;
-    if (!load_project(opts.config_path, cfg, config_gate)) return 2;
+    GateSections gates;
+    if (!load_project(opts.config_path, cfg, gates)) return 2;
     if (!opts.provider_override.empty()) cfg.provider = opts.provider_override;
     // In prod mode pggate refuses what could harm a real server: replaying creates and drops databases.
     if (opts.env == "prod" && cfg.provider == "external" && !cfg.paths.empty()) {
@@ -392,11 +428,13 @@ int run_command(const RunOptions& opts) {
         }
     }
     ProviderGuard guard{provider.get()};
+    std::vector<PathResult> results;
     if (provider) {
-        int stop = replay_and_compare(cfg, opts, report, progress, *provider);
+        int stop = replay_and_compare(cfg, opts, report, progress, *provider, results);
         if (stop >= 0) return stop;
+        if (gates.pruning) add_pruning_gate(*gates.pruning, results, report, progress);
     }
-    if (config_gate) add_config_gate(report, *config_gate, opts.env, true, progress);
+    if (gates.config) add_config_gate(report, *gates.config, opts.env, true, progress);
     int code = finish_report(report, opts.report_dir, cfg, progress, t0, opts.formats);
     if (opts.keep && provider) {
         provider->keep();
@@ -409,7 +447,8 @@ int env_check_command(const EnvCheckOptions& opts) {
     auto t0 = std::chrono::steady_clock::now();
     Progress progress;
     Config cfg;
-    std::optional<ConfigGateOptions> config_gate;
+    GateSections gates;
+    std::optional<ConfigGateOptions>& config_gate = gates.config;
     if (!opts.rules.empty()) {
         // Standalone: everything from the command line, paths relative to the current folder.
         cfg.dir = fs::current_path().string();
@@ -421,7 +460,7 @@ int env_check_command(const EnvCheckOptions& opts) {
         o.example_file = opts.example;
         config_gate = o;
     } else {
-        if (!load_project(opts.config_path, cfg, config_gate)) return 2;
+        if (!load_project(opts.config_path, cfg, gates)) return 2;
         if (!config_gate) {
             print_error(cfg.file + ": has no gates: config: section (rules: config/rules.yaml); or pass --rules FILE.");
             return 2;
@@ -436,8 +475,9 @@ int preflight_command(const PreflightOptions& opts) {
     auto t0 = std::chrono::steady_clock::now();
     Progress progress;
     Config cfg;
-    std::optional<ConfigGateOptions> config_gate;
-    if (!load_project(opts.config_path, cfg, config_gate)) return 2;
+    GateSections gates;
+    if (!load_project(opts.config_path, cfg, gates)) return 2;
+    const std::optional<ConfigGateOptions>& config_gate = gates.config;
     Report report = new_report("preflight --env " + opts.env, cfg);
     // Only read-only checks: the app's configuration for the release mode, and, given a DSN, the live
     // schema against the committed lock file (read in a READ ONLY transaction; nothing is created).

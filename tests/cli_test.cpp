@@ -125,6 +125,10 @@ TEST(Cli, CapacityScenarioFailsWithTheSeedsDrift) {
     }
     EXPECT_TRUE(objects.count("public.database_size_stats.database_size_stats_pkey"));
     EXPECT_TRUE(objects.count("public.database_size_aggregations.database_size_aggregations_pkey"));
+    // Seed 002's P0-3: the two "latest" queries and the period_end filter scan all 24 monthly partitions.
+    auto pruning = findings_of(rep, "partition-pruning");
+    ASSERT_EQ(pruning.size(), 3u) << rep.dump(1);
+    for (const auto* p : pruning) EXPECT_EQ((*p)["rule"], "partition-pruning.too-many-partitions");
     // The console names them too.
     EXPECT_NE(r.out.find("database_size_stats_pkey"), std::string::npos);
     EXPECT_NE(r.out.find("report: "), std::string::npos);
@@ -149,7 +153,11 @@ TEST(Cli, ReportFormatsAreWrittenAndRenderable) {
     EXPECT_NE(summary.str().find("schema-equality.constraint.missing"), std::string::npos);
     json sarif = read_json(d.path + "/out/report.sarif");
     EXPECT_EQ(sarif["version"], "2.1.0");
-    EXPECT_EQ(sarif["runs"][0]["results"].size(), 3u);
+    json canonical = read_json(d.path + "/out/report.json");
+    size_t findings = 0;
+    for (const auto& g : canonical["gates"]) findings += g["findings"].size();
+    EXPECT_EQ(sarif["runs"][0]["results"].size(), findings);
+    EXPECT_EQ(findings_of(canonical, "partition-pruning").size(), 3u);
     for (const char* fmt : {"junit", "sarif", "codequality", "markdown", "github"}) {
         auto rendered = pggate({"report", "render", d.path + "/out/report.json", "--format", fmt});
         EXPECT_EQ(rendered.exit_code, 0) << fmt << rendered.err;

@@ -1,0 +1,18 @@
+-- Database ledger with the latest size per database (app/services/ledgers/database_ledger_service.py:285
+-- _with_latest_stats): max(collected_at) grouped over ALL of database_size_stats, no date window.
+SELECT idb.id, i.name AS instance_name, idb.database_name, latest.size_mb, latest.collected_at
+FROM public.instance_databases AS idb
+JOIN public.instances AS i ON i.id = idb.instance_id
+LEFT JOIN (
+    SELECT s.instance_id, s.database_name, s.size_mb, s.collected_at
+    FROM public.database_size_stats AS s
+    JOIN (
+        SELECT instance_id, database_name, max(collected_at) AS max_collected_at
+        FROM public.database_size_stats
+        GROUP BY instance_id, database_name
+    ) AS m ON m.instance_id = s.instance_id AND m.database_name = s.database_name
+          AND m.max_collected_at = s.collected_at
+) AS latest ON latest.instance_id = idb.instance_id AND latest.database_name = idb.database_name
+WHERE idb.deleted_at IS NULL
+ORDER BY i.name, idb.database_name
+LIMIT 50
