@@ -290,7 +290,10 @@ Config load_config(const std::string& path) {
         throw ConfigError({s.str()});
     }
     if (!root.IsMap()) throw ConfigError({path + ":1:1: the config must be a YAML mapping (project:, init:, chain:, gates:, ...)."});
-    c.keys(root, "the top level", {"project", "provider", "local", "external", "timeouts", "init", "chain", "paths", "gates"});
+    c.keys(root, "the top level", {"project", "provider", "local", "external", "timeouts", "init", "chain", "paths", "gates", "waivers"});
+    if (root["waivers"]) {
+        if (auto v = c.existing_path(root["waivers"], "waivers", false)) cfg.waivers_file = *v;
+    }
     cfg.project = abs.parent_path().filename().string();
     if (root["project"]) {
         if (auto v = c.str(root["project"], "project")) cfg.project = *v;

@@ -92,6 +92,7 @@ struct Config {
     InitConfig init;
     ChainConfig chain;
     std::vector<std::string> paths;  // init, chain, init-upgrade
+    std::string waivers_file;        // findings accepted for now: {rule, object, reason, owner, expires}
     bool replay_gate = false;
     SchemaEqualityConfig schema_equality;
     // gates.config, validated and read by the config gate itself (gates/config/config_gate.h), so that the
