@@ -8,6 +8,7 @@ packages=(
   libpq-dev libpqxx-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libpg-query-dev libgtest-dev
   postgresql-15          # server binaries for the embedded local provider (contrib extensions included)
   alembic python3-sqlalchemy python3-psycopg2   # the seeds' migration tool, driven by pggate
+  chromium               # the HTML report's browser test renders it headless
 )
 
 missing=()

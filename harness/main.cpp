@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"local", "external", "container"}));
     run_cmd->add_flag("--keep", run.keep, "leave the PostgreSQL server and databases up afterwards and print how to connect");
     run_cmd->add_flag("--write-lock", run.write_lock, "write the reference path's schema to gates.schema-equality.lock (then commit it)");
-    const std::string format_help = "also write this format beside report.json (junit, sarif, codequality, markdown, github; repeatable)";
+    const std::string format_help = "also write this format beside report.json (junit, sarif, codequality, markdown, github, html; repeatable)";
     auto format_check = CLI::IsMember(pggate::report_formats());
     run_cmd->add_option("--format", run.formats, format_help)->check(format_check);
     run_cmd->add_option("--env", run.env, "APP_ENV mode for the config gate (dev, ci, prod); prod refuses to replay on an external server");
@@ -60,8 +60,13 @@ int main(int argc, char** argv) {
     report_cmd->require_subcommand(1);
     auto* render_cmd = report_cmd->add_subcommand("render", "Render report.json as JUnit XML, SARIF 2.1.0, GitLab Code Quality, Markdown or GitHub annotations.");
     render_cmd->add_option("report", render_in, "a report.json written by pggate")->required();
-    render_cmd->add_option("--format", render_format, "junit, sarif, codequality, markdown or github")->required()->check(format_check);
+    render_cmd->add_option("--format", render_format, "junit, sarif, codequality, markdown, github or html")->required()->check(format_check);
     render_cmd->add_option("-o,--output", render_out, "write to this file instead of stdout");
+    std::string compare_old, compare_new, compare_format = "text";
+    auto* compare_cmd = report_cmd->add_subcommand("compare", "New, fixed and unchanged findings between two reports (exit 1 when new failures appeared).");
+    compare_cmd->add_option("old", compare_old, "the earlier report.json")->required();
+    compare_cmd->add_option("new", compare_new, "the later report.json")->required();
+    compare_cmd->add_option("--format", compare_format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}))->capture_default_str();
 
     pggate::DiffOptions diff;
     auto* diff_cmd = app.add_subcommand("diff", "Compare the schemas of two live databases (exit 0 equal, 1 different).");
@@ -112,6 +117,7 @@ int main(int argc, char** argv) {
         }
         if (*preflight_cmd) return pggate::preflight_command(preflight);
         if (*render_cmd) return pggate::render_command(render_in, render_format, render_out);
+        if (*compare_cmd) return pggate::compare_command(compare_old, compare_new, compare_format);
         if (*explain_cmd)
             return pggate::explain_command(explain_dsn, explain_sql, explain_params, explain_tables, explain_format, explain_generic,
                                            explain_analyze);

@@ -24,9 +24,12 @@
 #include "harness/provider.h"
 #include "harness/replay.h"
 #include "harness/schema_diff.h"
+#include "reports/compare.h"
+#include "reports/redact.h"
 #include "reports/render.h"
 #include "reports/report.h"
 #include "reports/schema.h"
+#include "reports/waivers.h"
 
 namespace fs = std::filesystem;
 
@@ -198,10 +201,11 @@ int interrupted_exit() {
     return 128 + interrupt_signal();
 }
 
-// The gates that read their own pggate.yaml sections.
+// The gates that read their own pggate.yaml sections, and the waivers.
 struct GateSections {
     std::optional<ConfigGateOptions> config;
     std::optional<PruningOptions> pruning;
+    WaiverSet waivers;
 };
 
 // Reads pggate.yaml and the gates' own sections; prints every problem and returns false when any.
@@ -223,6 +227,7 @@ bool load_project(const std::string& path, Config& cfg, GateSections& gates) {
     }
     if (cfg.gate_sections.count("partition-health"))
         problems.push_back(cfg.file + ": gates.partition-health is not available in this version of pggate yet.");
+    if (problems.empty() && !cfg.waivers_file.empty()) gates.waivers = load_waivers(cfg.waivers_file, problems);
     if (problems.empty()) return true;
     print_error("the configuration has " + std::to_string(problems.size()) + " problem(s):");
     for (const auto& p : problems) std::cerr << "  " << p << "\n";
@@ -240,12 +245,23 @@ Report new_report(const std::string& command, const Config& cfg) {
     return report;
 }
 
-// Settles the outcome, writes report.json (and the requested formats beside it), prints the summary;
-// in GitHub Actions also appends the Markdown summary to $GITHUB_STEP_SUMMARY and prints annotations.
-// Returns the exit code.
-int finish_report(Report& report, const std::string& report_dir, const Config& cfg, const Progress& progress,
+// Passwords pggate itself was given (the external admin DSN); other secret-looking text (URI
+// passwords, password=…) is recognized by redact_report on its own.
+std::vector<std::string> known_secrets(const Config& cfg) {
+    std::vector<std::string> out;
+    auto env = client_env_for(cfg.external.admin_dsn);
+    if (auto it = env.find("PGPASSWORD"); it != env.end() && !it->second.empty()) out.push_back(it->second);
+    return out;
+}
+
+// Applies waivers and redaction, settles the outcome, writes report.json (and the requested formats
+// beside it), prints the summary; in GitHub Actions also appends the Markdown summary to
+// $GITHUB_STEP_SUMMARY and prints annotations. Returns the exit code.
+int finish_report(Report& report, const std::string& report_dir, const Config& cfg, const GateSections& gates, const Progress& progress,
                   std::chrono::steady_clock::time_point t0, const std::vector<std::string>& formats) {
     report.duration_ms = ms_since(t0);
+    apply_waivers(report, gates.waivers, utc_today(), cfg.dir);
+    redact_report(report, known_secrets(cfg));
     settle_outcome(report);
     std::string dir = report_dir.empty() ? (fs::path(cfg.dir) / ".pggate" / "report").string() : report_dir;
     std::error_code ec;
@@ -435,7 +451,7 @@ int run_command(const RunOptions& opts) {
         if (gates.pruning) add_pruning_gate(*gates.pruning, results, report, progress);
     }
     if (gates.config) add_config_gate(report, *gates.config, opts.env, true, progress);
-    int code = finish_report(report, opts.report_dir, cfg, progress, t0, opts.formats);
+    int code = finish_report(report, opts.report_dir, cfg, gates, progress, t0, opts.formats);
     if (opts.keep && provider) {
         provider->keep();
         std::cout << "kept: " << provider->connect_hint() << "\n";
@@ -468,7 +484,7 @@ int env_check_command(const EnvCheckOptions& opts) {
     }
     Report report = new_report("env check", cfg);
     add_config_gate(report, *config_gate, opts.env, opts.probe, progress);
-    return finish_report(report, opts.report_dir, cfg, progress, t0, opts.formats);
+    return finish_report(report, opts.report_dir, cfg, gates, progress, t0, opts.formats);
 }
 
 int preflight_command(const PreflightOptions& opts) {
@@ -526,7 +542,30 @@ int preflight_command(const PreflightOptions& opts) {
         print_error("nothing to check before a release: add gates: config: to " + cfg.file + ", or pass --dsn with a schema lock file.");
         return 2;
     }
-    return finish_report(report, opts.report_dir, cfg, progress, t0, opts.formats);
+    return finish_report(report, opts.report_dir, cfg, gates, progress, t0, opts.formats);
+}
+
+int compare_command(const std::string& old_file, const std::string& new_file, const std::string& format) {
+    auto read = [](const std::string& f, std::string& out) {
+        std::ifstream in(f);
+        if (!in) return false;
+        std::stringstream text;
+        text << in.rdbuf();
+        out = text.str();
+        return true;
+    };
+    std::string a, b;
+    if (!read(old_file, a) || !read(new_file, b)) {
+        print_error("cannot read " + (a.empty() ? old_file : new_file) + ".");
+        return 2;
+    }
+    try {
+        std::cout << compare_reports(a, b, format);
+        return compare_new_failures(a, b) > 0 ? 1 : 0;
+    } catch (const std::exception& e) {
+        print_error(e.what());
+        return 2;
+    }
 }
 
 int render_command(const std::string& report_file, const std::string& format, const std::string& out_file) {

@@ -44,6 +44,8 @@ int preflight_command(const PreflightOptions& opts);
 
 // `pggate report render report.json --format F [-o FILE]`: any format, from the canonical report.json.
 int render_command(const std::string& report_file, const std::string& format, const std::string& out_file);
+// `pggate report compare OLD NEW`: new, fixed and unchanged findings; exit 1 when new failures appeared.
+int compare_command(const std::string& old_file, const std::string& new_file, const std::string& format);
 
 int run_command(const RunOptions& opts);
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -29,7 +30,9 @@ double num(const json& j, const char* key) {
     return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-Report parse_report(const std::string& text) {
+}  // namespace
+
+Report report_from_json(const std::string& text) {
     json j;
     try {
         j = json::parse(text);
@@ -55,6 +58,33 @@ Report parse_report(const std::string& text) {
         r.provider_kind = str(*p, "kind");
         r.provider_description = str(*p, "description");
         r.server_version = str(*p, "server_version");
+        if (auto m = p->find("metrics"); m != p->end() && m->is_object())
+            for (const auto& [k, v] : m->items())
+                if (v.is_number()) r.provider_metrics[k] = v.get<double>();
+    }
+    if (auto ps = j.find("paths"); ps != j.end() && ps->is_array()) {
+        for (const auto& pj : *ps) {
+            if (!pj.is_object()) continue;
+            PathReport p;
+            p.name = str(pj, "name");
+            p.database = str(pj, "database");
+            p.status = str(pj, "status");
+            p.duration_ms = num(pj, "duration_ms");
+            if (auto st = pj.find("steps"); st != pj.end() && st->is_array())
+                for (const auto& sj : *st) {
+                    if (!sj.is_object()) continue;
+                    StepReport s;
+                    s.label = str(sj, "label");
+                    s.kind = str(sj, "kind");
+                    s.file = str(sj, "file");
+                    s.revision = str(sj, "revision");
+                    if (auto ok = sj.find("ok"); ok != sj.end() && ok->is_boolean()) s.ok = ok->get<bool>();
+                    s.statements = static_cast<int>(num(sj, "statements"));
+                    s.duration_ms = num(sj, "duration_ms");
+                    p.steps.push_back(s);
+                }
+            r.paths.push_back(p);
+        }
     }
     auto gates = j.find("gates");
     if (gates == j.end() || !gates->is_array()) throw std::runtime_error("report has no \"gates\" array");
@@ -65,6 +95,20 @@ Report parse_report(const std::string& text) {
         g.status = str(gj, "status");
         g.summary = str(gj, "summary");
         g.duration_ms = num(gj, "duration_ms");
+        if (auto m = gj.find("metrics"); m != gj.end() && m->is_object())
+            for (const auto& [k, v] : m->items())
+                if (v.is_number()) g.metrics[k] = v.get<double>();
+        if (auto cs = gj.find("conditions"); cs != gj.end() && cs->is_array())
+            for (const auto& cj : *cs) {
+                if (!cj.is_object()) continue;
+                GateCondition c;
+                c.metric = str(cj, "metric");
+                c.comparator = str(cj, "comparator");
+                c.threshold = num(cj, "threshold");
+                c.actual = num(cj, "actual");
+                c.status = str(cj, "status");
+                g.conditions.push_back(c);
+            }
         if (auto fs = gj.find("findings"); fs != gj.end() && fs->is_array()) {
             for (const auto& fj : *fs) {
                 if (!fj.is_object()) throw std::runtime_error("report: a finding of gate " + g.id + " is not an object");
@@ -83,6 +127,8 @@ Report parse_report(const std::string& text) {
                 if (auto d = fj.find("details"); d != fj.end() && d->is_object())
                     for (const auto& [k, v] : d->items())
                         f.details[k] = v.is_string() ? v.get<std::string>() : v.dump();
+                if (auto w = fj.find("waived"); w != fj.end() && w->is_object())
+                    f.waived = Waived{str(*w, "reason"), str(*w, "owner"), str(*w, "expires"), str(*w, "source")};
                 f.fingerprint = str(fj, "fingerprint");
                 if (f.fingerprint.empty()) f.fingerprint = finding_fingerprint(f);
                 g.findings.push_back(std::move(f));
@@ -91,6 +137,17 @@ Report parse_report(const std::string& text) {
         r.gates.push_back(std::move(g));
     }
     return r;
+}
+
+namespace {
+
+Report parse_report(const std::string& text) { return report_from_json(text); }
+
+std::string waived_text(const Waived& w) {
+    std::string t = "waived by " + w.source;
+    if (!w.owner.empty()) t += " (owner " + w.owner + ")";
+    if (!w.expires.empty()) t += ", until " + w.expires;
+    return t + ": " + w.reason;
 }
 
 // ---- text helpers --------------------------------------------------------------------------------
@@ -226,6 +283,7 @@ std::string finding_text(const Finding& f) {
     t += "\n" + f.message + "\n";
     for (const auto& [k, v] : f.details) t += k + ": " + v + "\n";
     t += "fingerprint: " + f.fingerprint + "\n";
+    if (f.waived) t = "WAIVED — " + waived_text(*f.waived) + "\n" + t;
     return t;
 }
 
@@ -267,7 +325,8 @@ std::string render_junit(const Report& r) {
                 c.message = first_line(f.message);
                 c.text = finding_text(f);
                 c.type = f.rule;
-                if (f.severity == "error") c.element = gate_error ? "error" : "failure";
+                if (f.waived) c.element.clear();
+                else if (f.severity == "error") c.element = gate_error ? "error" : "failure";
                 else if (g.status == "skip") c.element = "skipped";
                 cases.push_back(c);
             }
@@ -391,10 +450,20 @@ std::string render_sarif(const Report& r) {
                 loc["logicalLocations"] = ordered_json::array({{{"fullyQualifiedName", f.object}}});
             res["locations"] = ordered_json::array({loc});
             res["partialFingerprints"] = {{"pggateFingerprint/v1", f.fingerprint}};
+            if (f.waived) {
+                bool inline_waiver = f.waived->source.find("(inline)") != std::string::npos;
+                ordered_json sup;
+                sup["kind"] = inline_waiver ? "inSource" : "external";
+                sup["status"] = "accepted";
+                sup["justification"] = utf8_truncate(waived_text(*f.waived), 4096);
+                res["suppressions"] = ordered_json::array({sup});
+            }
             ordered_json props;
             props["gate"] = g.id;
             if (!f.object.empty()) props["object"] = f.object;
             if (!f.details.empty()) props["details"] = f.details;
+            if (f.waived) props["waived"] = {{"reason", f.waived->reason}, {"owner", f.waived->owner},
+                                             {"expires", f.waived->expires}, {"source", f.waived->source}};
             res["properties"] = props;
             results.push_back(res);
         }
@@ -436,11 +505,12 @@ std::string render_codequality(const Report& r) {
             ordered_json issue;
             std::string desc = first_line(f.message);
             if (!f.object.empty() && desc.find(f.object) == std::string::npos) desc = f.object + ": " + desc;
+            if (f.waived) desc = "[waived: " + f.waived->reason + "] " + desc;
             issue["type"] = "issue";
             issue["description"] = utf8_truncate(desc, 4096);
             issue["check_name"] = f.rule.empty() ? g.id : f.rule;
             issue["fingerprint"] = f.fingerprint;
-            issue["severity"] = f.severity == "error" ? "major" : f.severity == "warning" ? "minor" : "info";
+            issue["severity"] = f.waived ? "info" : f.severity == "error" ? "major" : f.severity == "warning" ? "minor" : "info";
             issue["categories"] = {"Bug Risk"};
             int line = f.location && f.location->line > 0 ? f.location->line : 1;
             issue["location"] = {{"path", finding_path(r, f)}, {"lines", {{"begin", line}}}};
@@ -481,6 +551,26 @@ std::string md_cell(const std::string& s) {
     return out;
 }
 
+std::string fmt_number(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
+std::string comparator_symbol(const std::string& op) {
+    if (op == "lt") return "&lt;";
+    if (op == "le") return "≤";
+    if (op == "gt") return "&gt;";
+    if (op == "ge") return "≥";
+    if (op == "eq") return "=";
+    return md_cell(op);
+}
+
+std::string condition_status(const GateCondition& c) {
+    if (!c.status.empty()) return c.status;
+    return condition_holds(c.comparator, c.actual, c.threshold) ? "pass" : "fail";
+}
+
 std::string status_badge(const std::string& status) {
     if (status == "pass") return "✅ pass";
     if (status == "warn") return "⚠️ warn";
@@ -514,8 +604,20 @@ std::string render_markdown(const Report& r, size_t limit) {
         body.push_back("\n### " + md_cell(g.id) + " — " + status_badge(g.status) + "\n\n");
         body.push_back("| Severity | Rule | Object | Location | Message |\n|---|---|---|---|---|\n");
         for (const auto& f : g.findings)
-            body.push_back("| " + md_cell(f.severity) + " | " + md_cell(f.rule) + " | " + md_cell(f.object) + " | " +
-                           md_cell(location_text(f)) + " | " + md_cell(utf8_truncate(f.message, 8000)) + " |\n");
+            body.push_back("| " + md_cell(f.severity) + (f.waived ? " 🔕 waived" : "") + " | " + md_cell(f.rule) + " | " + md_cell(f.object) + " | " +
+                           md_cell(location_text(f)) + " | " + md_cell(utf8_truncate(f.message, 8000)) +
+                           (f.waived ? "<br>**Waived:** " + md_cell(utf8_truncate(waived_text(*f.waived), 2000)) : "") +
+                           " |\n");
+    }
+    bool any_conditions = false;
+    for (const auto& g : r.gates) any_conditions |= !g.conditions.empty();
+    if (any_conditions) {
+        body.push_back("\n### Conditions\n\n| Gate | Metric | GateCondition | Actual | Status |\n|---|---|---|---:|---|\n");
+        for (const auto& g : r.gates)
+            for (const auto& c : g.conditions)
+                body.push_back("| " + md_cell(g.id) + " | " + md_cell(c.metric) + " | " + comparator_symbol(c.comparator) +
+                               " " + fmt_number(c.threshold) + " | " + fmt_number(c.actual) + " | " +
+                               status_badge(condition_status(c)) + " |\n");
     }
     const size_t reserve = 256;  // room for the truncation note
     std::string out;
@@ -547,6 +649,341 @@ std::string render_markdown(const Report& r, size_t limit) {
     return out;
 }
 
+// ---- HTML ----------------------------------------------------------------------------------------
+
+std::string h(const std::string& s) { return xml_escape(s, true); }
+
+// Text inside <pre>/<td>: escaped, line breaks kept by CSS (white-space: pre-wrap).
+std::string ht(const std::string& s) { return xml_escape(s, false); }
+
+std::string href_of(const std::string& path) { return h(uri_of(path)); }
+
+std::string html_status(const std::string& status) {
+    return "<span class=\"status status-" + h(status) + "\">" + ht(status) + "</span>";
+}
+
+std::string html_location(const Finding& f) {
+    if (!f.location || f.location->file.empty()) return "";
+    std::string href = uri_of(f.location->file);
+    return "<a class=\"file-link\" href=\"" + h(href) + "\">" + ht(location_text(f)) + "</a>";
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+const char* kHtmlStyle = R"CSS(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+main{max-width:1200px;margin:0 auto;padding:16px 24px 48px}
+h1{font-size:20px;margin:0}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}
+#verdict{padding:20px 24px;color:#fff}#verdict .word{font-size:34px;font-weight:800;letter-spacing:1px;margin-right:16px}
+#verdict.go{background:#1a7f37}#verdict.nogo{background:#cf222e}#verdict.error{background:#8250df}
+#counts{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0}
+#counts .count{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:90px}
+#counts .count b{display:block;font-size:22px}
+table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0}
+th,td{border:1px solid #d0d7de;padding:5px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+#pruning table,#schema-diffs table{table-layout:fixed}#pruning th:nth-child(1){width:28%}#pruning th:nth-child(2),#pruning th:nth-child(3){width:9%}
+th{background:#eef1f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.status{display:inline-block;border-radius:10px;padding:0 8px;font-weight:600;font-size:12px;text-transform:uppercase}
+.status-pass,.status-ok{background:#dafbe1;color:#116329}.status-warn,.status-skip,.status-skipped{background:#fff8c5;color:#7d4e00}
+.status-fail,.status-failed{background:#ffebe9;color:#a40e26}.status-error{background:#fbefff;color:#6e40c9}
+.finding{background:#fff;border:1px solid #d0d7de;border-left:5px solid #8c959f;border-radius:4px;padding:8px 12px;margin:8px 0}
+.finding[data-severity=error]{border-left-color:#cf222e}.finding[data-severity=warning]{border-left-color:#bf8700}
+.finding[data-waived=true]{border-left-color:#8c959f;opacity:.8}
+.finding .rule{font-family:ui-monospace,monospace;font-weight:600}.finding .sev{font-size:12px;text-transform:uppercase;margin-right:6px}
+.message,pre{white-space:pre-wrap;word-break:break-word}pre{font:12px/1.4 ui-monospace,monospace;margin:0}
+.waiver{background:#f6f8fa;border:1px dashed #8c959f;padding:4px 8px;margin-top:6px}
+.badge-waived{background:#eaeef2;color:#57606a;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}
+dl.details{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0 0;font-size:13px}
+dl.details dt{color:#57606a}dl.details dd{margin:0}
+.schema-diff td.reference{background:#f0fff4}.schema-diff td.compared{background:#fff5f5}.absent{color:#8c959f;font-style:italic}
+ul.partitions{columns:2;font:12px ui-monospace,monospace;margin:4px 0;padding-left:18px}
+#metadata dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;background:#fff;border:1px solid #d0d7de;padding:10px}
+#metadata dt{color:#57606a}#metadata dd{margin:0;word-break:break-all}
+.muted{color:#57606a}
+)CSS";
+
+std::string html_details(const Finding& f, const std::set<std::string>& skip) {
+    std::string out;
+    for (const auto& [k, v] : f.details) {
+        if (skip.count(k)) continue;
+        out += "<dt>" + ht(k) + "</dt><dd><pre>" + ht(utf8_truncate(v, 4000)) + "</pre></dd>";
+    }
+    return out.empty() ? "" : "<dl class=\"details\">" + out + "</dl>";
+}
+
+std::string html_finding(const Finding& f) {
+    std::string o = "<div class=\"finding\" id=\"finding-" + h(f.fingerprint) + "\" data-severity=\"" + h(f.severity) +
+                    "\" data-rule=\"" + h(f.rule) + "\" data-fingerprint=\"" + h(f.fingerprint) + "\" data-waived=\"" +
+                    (f.waived ? "true" : "false") + "\">";
+    o += "<div><span class=\"sev\">" + ht(f.severity) + "</span><span class=\"rule\">" + ht(f.rule) + "</span>";
+    if (f.waived) o += " <span class=\"badge-waived\">waived</span>";
+    if (!f.object.empty()) o += " on <span class=\"object\">" + ht(f.object) + "</span>";
+    if (auto loc = html_location(f); !loc.empty()) o += " at " + loc;
+    o += "</div><div class=\"message\">" + ht(utf8_truncate(f.message, 16000)) + "</div>";
+    if (f.waived) {
+        o += "<div class=\"waiver\">Waived: <span class=\"waiver-reason\">" + ht(f.waived->reason) + "</span>";
+        if (!f.waived->owner.empty()) o += " — owner <span class=\"waiver-owner\">" + ht(f.waived->owner) + "</span>";
+        if (!f.waived->expires.empty()) o += ", expires <span class=\"waiver-expires\">" + ht(f.waived->expires) + "</span>";
+        o += " <span class=\"muted\">(" + ht(f.waived->source) + ")</span></div>";
+    }
+    o += html_details(f, {"scanned", "reference_definition", "compared_definition"});
+    o += "</div>\n";
+    return o;
+}
+
+std::string render_html(const Report& r) {
+    size_t findings = 0, errors = 0, warnings = 0, waived = 0, failed_gates = 0;
+    for (const auto& g : r.gates) {
+        failed_gates += g.status == "fail" || g.status == "error";
+        for (const auto& f : g.findings) {
+            ++findings;
+            if (f.waived) ++waived;
+            else if (f.severity == "error") ++errors;
+            else if (f.severity == "warning") ++warnings;
+        }
+    }
+    std::string word = r.status == "pass" ? "GO" : r.status == "fail" ? "NO-GO" : "ERROR";
+    std::string cls = r.status == "pass" ? "go" : r.status == "fail" ? "nogo" : "error";
+    std::string title = "pggate " + r.command + (r.project.empty() ? "" : " — " + r.project);
+    std::string o;
+    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+    o += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+    o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    o += "<title>" + ht(word + ": " + title) + "</title>\n<style>" + std::string(kHtmlStyle) + "</style>\n</head>\n<body>\n";
+    o += "<header id=\"verdict\" class=\"" + cls + "\" data-status=\"" + h(r.status) + "\"><span class=\"word\">" + word +
+         "</span><span class=\"headline\">" + ht(title) + ": " +
+         (r.status == "pass" ? std::string("all gates passed")
+                             : std::to_string(failed_gates) + " of " + std::to_string(r.gates.size()) + " gate(s) failed") +
+         " — exit code " + std::to_string(r.exit_code) + "</span></header>\n<main>\n";
+    auto count = [&](const std::string& key, size_t n, const std::string& label) {
+        o += "<div class=\"count\" data-count=\"" + key + "\"><b>" + std::to_string(n) + "</b>" + label + "</div>";
+    };
+    o += "<section id=\"counts\">";
+    count("gates", r.gates.size(), "gates");
+    count("failed-gates", failed_gates, "failed gates");
+    count("findings", findings, "findings");
+    count("errors", errors, "errors");
+    count("warnings", warnings, "warnings");
+    count("waived", waived, "waived");
+    o += "</section>\n";
+
+    // Gates
+    o += "<section id=\"gates\"><h2>Gates</h2><table><thead><tr><th>Gate</th><th>Status</th><th>Duration</th>"
+         "<th>Findings</th><th>Summary</th></tr></thead><tbody>\n";
+    for (const auto& g : r.gates) {
+        size_t waived_here = 0;
+        for (const auto& f : g.findings) waived_here += f.waived.has_value();
+        o += "<tr class=\"gate\" id=\"gate-" + h(g.id) + "\" data-gate=\"" + h(g.id) + "\" data-status=\"" + h(g.status) +
+             "\"><td><a href=\"#findings-" + h(g.id) + "\">" + ht(g.id) + "</a></td><td>" + html_status(g.status) +
+             "</td><td class=\"num duration\">" + ht(fmt_duration(g.duration_ms)) + "</td><td class=\"num findings\">" +
+             std::to_string(g.findings.size()) + (waived_here ? " (" + std::to_string(waived_here) + " waived)" : "") +
+             "</td><td>" + ht(utf8_truncate(g.summary, 2000)) + "</td></tr>\n";
+    }
+    o += "</tbody></table></section>\n";
+
+    // Conditions
+    bool any_conditions = false;
+    for (const auto& g : r.gates) any_conditions |= !g.conditions.empty();
+    if (any_conditions) {
+        o += "<section id=\"conditions\"><h2>Conditions</h2><table><thead><tr><th>Gate</th><th>Metric</th>"
+             "<th>GateCondition</th><th>Actual</th><th>Status</th></tr></thead><tbody>\n";
+        for (const auto& g : r.gates)
+            for (const auto& c : g.conditions) {
+                std::string st = condition_status(c);
+                o += "<tr class=\"condition\" data-gate=\"" + h(g.id) + "\" data-metric=\"" + h(c.metric) +
+                     "\" data-status=\"" + h(st) + "\"><td>" + ht(g.id) + "</td><td>" + ht(c.metric) + "</td><td>" +
+                     comparator_symbol(c.comparator) + " " + fmt_number(c.threshold) + "</td><td class=\"num\">" +
+                     fmt_number(c.actual) + "</td><td>" + html_status(st) + "</td></tr>\n";
+            }
+        o += "</tbody></table></section>\n";
+    }
+
+    // Schema differences side by side
+    std::string diffs;
+    size_t ndiffs = 0;
+    for (const auto& g : r.gates)
+        for (const auto& f : g.findings) {
+            auto ref = f.details.find("reference_definition");
+            auto cmp = f.details.find("compared_definition");
+            if (ref == f.details.end() && cmp == f.details.end()) continue;
+            ++ndiffs;
+            auto side = [&](std::map<std::string, std::string>::const_iterator it) {
+                return it == f.details.end() ? std::string("<span class=\"absent\">absent</span>")
+                                             : "<pre>" + ht(utf8_truncate(it->second, 8000)) + "</pre>";
+            };
+            auto name = [&](const char* key, const char* fallback) {
+                auto it = f.details.find(key);
+                return it == f.details.end() ? std::string(fallback) : it->second;
+            };
+            diffs += "<tr class=\"schema-diff\" data-rule=\"" + h(f.rule) + "\" data-waived=\"" +
+                     (f.waived ? "true" : "false") + "\"><td class=\"object\">" + ht(f.object) + "<br><span class=\"muted\">" +
+                     ht(f.rule) + "</span></td><td class=\"reference\"><div class=\"muted\">" +
+                     ht(name("reference", "reference")) + "</div>" + side(ref) + "</td><td class=\"compared\"><div class=\"muted\">" +
+                     ht(name("compared", "compared")) + "</div>" + side(cmp) + "</td></tr>\n";
+        }
+    if (ndiffs)
+        o += "<section id=\"schema-diffs\"><h2>Schema differences</h2><table><thead><tr><th>Object</th>"
+             "<th>Reference</th><th>Compared</th></tr></thead><tbody>\n" + diffs + "</tbody></table></section>\n";
+
+    // Pruning checks: from metrics (<check>.partitions_scanned / _total) and findings' details.
+    struct Check {
+        std::string name, table, partitions, status = "pass", location_html;
+        double scanned = -1, total = -1;
+    };
+    std::vector<Check> checks;
+    for (const auto& g : r.gates) {
+        std::map<std::string, size_t> by_name;
+        for (const auto& [k, v] : g.metrics) {
+            bool s = ends_with(k, ".partitions_scanned"), t = ends_with(k, ".partitions_total");
+            if (!s && !t) continue;
+            std::string name = k.substr(0, k.rfind('.'));
+            auto [it, fresh] = by_name.emplace(name, checks.size());
+            if (fresh) { Check c; c.name = name; checks.push_back(c); }
+            (s ? checks[it->second].scanned : checks[it->second].total) = v;
+        }
+        for (const auto& f : g.findings) {
+            auto sc = f.details.find("partitions_scanned");
+            if (sc == f.details.end()) continue;
+            auto tbl = f.details.count("table") ? f.details.at("table") : std::string();
+            Check* c = nullptr;
+            for (auto& [name, idx] : by_name) {
+                std::string query = name.size() > tbl.size() + 1 && ends_with(name, "." + tbl)
+                                        ? name.substr(0, name.size() - tbl.size() - 1) : name;
+                if ((!tbl.empty() && ends_with(name, "." + tbl) && f.object.find(query) != std::string::npos) ||
+                    f.object == name)
+                    c = &checks[idx];
+            }
+            if (!c) {
+                { Check nc; nc.name = f.object.empty() ? f.rule : f.object; checks.push_back(nc); }
+                c = &checks.back();
+                c->scanned = std::atof(sc->second.c_str());
+                if (auto tt = f.details.find("partitions_total"); tt != f.details.end()) c->total = std::atof(tt->second.c_str());
+            }
+            c->table = tbl;
+            c->status = f.waived ? "waived" : f.severity == "error" ? "fail" : f.severity == "warning" ? "warn" : c->status;
+            if (auto p = f.details.find("scanned"); p != f.details.end()) c->partitions = p->second;
+            c->location_html = html_location(f);
+        }
+    }
+    if (!checks.empty()) {
+        o += "<section id=\"pruning\"><h2>Partition pruning</h2><table><thead><tr><th>Check</th><th>Scanned / total</th>"
+             "<th>Status</th><th>Partitions scanned</th></tr></thead><tbody>\n";
+        for (const auto& c : checks) {
+            o += "<tr class=\"pruning-check\" data-check=\"" + h(c.name) + "\" data-status=\"" + h(c.status) +
+                 "\" data-scanned=\"" + (c.scanned >= 0 ? fmt_number(c.scanned) : "") + "\" data-total=\"" +
+                 (c.total >= 0 ? fmt_number(c.total) : "") + "\"><td>" + ht(c.name) +
+                 (c.location_html.empty() ? "" : "<br>" + c.location_html) + "</td><td class=\"num\">" +
+                 (c.scanned >= 0 ? fmt_number(c.scanned) : "?") + " / " + (c.total >= 0 ? fmt_number(c.total) : "?") +
+                 "</td><td>" + html_status(c.status) + "</td><td>";
+            if (!c.partitions.empty()) {
+                o += "<ul class=\"partitions\">";
+                size_t start = 0;
+                while (start <= c.partitions.size()) {
+                    size_t comma = c.partitions.find(", ", start);
+                    std::string item = c.partitions.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    if (!item.empty()) o += "<li>" + ht(item) + "</li>";
+                    if (comma == std::string::npos) break;
+                    start = comma + 2;
+                }
+                o += "</ul>";
+            } else {
+                o += "<span class=\"muted\">within budget</span>";
+            }
+            o += "</td></tr>\n";
+        }
+        o += "</tbody></table></section>\n";
+    }
+
+    // Config matrix: config gate findings by key.
+    for (const auto& g : r.gates) {
+        if (g.id != "config") continue;
+        std::map<std::string, std::vector<const Finding*>> by_key;
+        for (const auto& f : g.findings) {
+            auto k = f.details.find("key");
+            by_key[k != f.details.end() ? k->second : f.object.empty() ? "(general)" : f.object].push_back(&f);
+        }
+        o += "<section id=\"config-matrix\" data-status=\"" + h(g.status) + "\"><h2>Configuration matrix</h2><p>" +
+             ht(g.summary) + "</p>";
+        if (by_key.empty()) {
+            o += "<p class=\"muted\">No configuration findings.</p>";
+        } else {
+            o += "<table><thead><tr><th>Key</th><th>Severity</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>\n";
+            for (const auto& [key, fs] : by_key)
+                for (size_t i = 0; i < fs.size(); ++i) {
+                    const Finding& f = *fs[i];
+                    o += "<tr class=\"config-key\" data-key=\"" + h(key) + "\" data-severity=\"" + h(f.severity) +
+                         "\" data-waived=\"" + (f.waived ? "true" : "false") + "\">";
+                    if (i == 0) o += "<td rowspan=\"" + std::to_string(fs.size()) + "\"><code>" + ht(key) + "</code></td>";
+                    o += "<td>" + ht(f.severity) + (f.waived ? " <span class=\"badge-waived\">waived</span>" : "") +
+                         "</td><td>" + ht(f.rule) + "</td><td>" + html_location(f) + "</td><td class=\"message\">" +
+                         ht(utf8_truncate(f.message, 4000)) + "</td></tr>\n";
+                }
+            o += "</tbody></table>";
+        }
+        if (!g.metrics.empty()) {
+            o += "<table class=\"config-metrics\"><tbody>";
+            for (const auto& [k, v] : g.metrics)
+                o += "<tr><th>" + ht(k) + "</th><td class=\"num\">" + fmt_number(v) + "</td></tr>";
+            o += "</tbody></table>";
+        }
+        o += "</section>\n";
+    }
+
+    // Findings grouped by gate
+    o += "<section id=\"findings\"><h2>Findings</h2>\n";
+    if (findings == 0) o += "<p class=\"muted\">No findings.</p>\n";
+    for (const auto& g : r.gates) {
+        if (g.findings.empty()) continue;
+        o += "<div class=\"gate-findings\" id=\"findings-" + h(g.id) + "\" data-gate=\"" + h(g.id) + "\"><h3>" + ht(g.id) +
+             " " + html_status(g.status) + " <span class=\"muted\">" + std::to_string(g.findings.size()) +
+             " finding(s)</span></h3>\n";
+        for (const auto& f : g.findings) o += html_finding(f);
+        o += "</div>\n";
+    }
+    o += "</section>\n";
+
+    // Paths
+    if (!r.paths.empty()) {
+        o += "<section id=\"paths\"><h2>Migration paths</h2><table><thead><tr><th>Path</th><th>Status</th><th>Duration</th>"
+             "<th>Steps</th></tr></thead><tbody>\n";
+        for (const auto& p : r.paths) {
+            o += "<tr class=\"path\" data-path=\"" + h(p.name) + "\" data-status=\"" + h(p.status) + "\"><td>" + ht(p.name) +
+                 "<br><span class=\"muted\">" + ht(p.database) + "</span></td><td>" + html_status(p.status) +
+                 "</td><td class=\"num\">" + ht(fmt_duration(p.duration_ms)) + "</td><td>";
+            for (const auto& s : p.steps)
+                o += "<div class=\"step\" data-ok=\"" + std::string(s.ok ? "true" : "false") + "\">" + (s.ok ? "✓ " : "✗ ") +
+                     (s.file.empty() ? ht(s.label) : "<a class=\"file-link\" href=\"" + href_of(s.file) + "\">" + ht(s.label) + "</a>") +
+                     " <span class=\"muted\">" + ht(s.kind) + ", " + ht(fmt_duration(s.duration_ms)) + "</span></div>";
+            o += "</td></tr>\n";
+        }
+        o += "</tbody></table></section>\n";
+    }
+
+    // Metadata
+    o += "<section id=\"metadata\"><h2>Run</h2><dl>";
+    auto meta = [&](const std::string& key, const std::string& label, const std::string& value) {
+        if (value.empty()) return;
+        o += "<dt>" + ht(label) + "</dt><dd data-meta=\"" + h(key) + "\">" + ht(value) + "</dd>";
+    };
+    meta("project", "Project", r.project);
+    meta("command", "Command", "pggate " + r.command);
+    meta("config", "Config", r.config_file);
+    meta("run-id", "Run id", r.run_id);
+    meta("started-at", "Started at (UTC)", r.started_at);
+    meta("duration", "Duration", fmt_duration(r.duration_ms));
+    meta("status", "Status", r.status + ", exit code " + std::to_string(r.exit_code));
+    meta("tool", "Tool", "pggate " + r.tool_version);
+    meta("provider", "Provider", r.provider_kind);
+    meta("provider-description", "Provider description", r.provider_description);
+    meta("server-version", "PostgreSQL", r.server_version);
+    for (const auto& [k, v] : r.provider_metrics) meta("provider-" + k, "Provider " + k, fmt_number(v));
+    o += "</dl></section>\n</main>\n</body>\n</html>\n";
+    return o;
+}
+
 // ---- GitHub annotations --------------------------------------------------------------------------
 
 std::string gh_data(const std::string& s) {
@@ -574,7 +1011,7 @@ std::string render_github(const Report& r) {
     std::string out;
     for (const auto& g : r.gates) {
         for (const auto& f : g.findings) {
-            std::string level = f.severity == "error" ? "error" : f.severity == "warning" ? "warning" : "notice";
+            std::string level = f.waived ? "notice" : f.severity == "error" ? "error" : f.severity == "warning" ? "warning" : "notice";
             std::vector<std::string> props;
             if (f.location && !f.location->file.empty()) {
                 props.push_back("file=" + gh_property(f.location->file));
@@ -583,12 +1020,14 @@ std::string render_github(const Report& r) {
                     if (f.location->column > 0) props.push_back("col=" + std::to_string(f.location->column));
                 }
             }
-            std::string title = f.rule + (f.object.empty() ? "" : " (" + f.object + ")");
+            std::string title = (f.waived ? "waived: " : "") + f.rule + (f.object.empty() ? "" : " (" + f.object + ")");
             props.push_back("title=" + gh_property(utf8_truncate(title, 255)));
             std::string line = "::" + level;
             for (size_t i = 0; i < props.size(); ++i) line += (i ? "," : " ") + props[i];
             std::string msg;
-            for (char c : utf8_truncate(f.message, 4096))
+            std::string text = f.message;
+            if (f.waived) text = "[" + waived_text(*f.waived) + "] " + text;
+            for (char c : utf8_truncate(text, 4096))
                 if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\r' || c == '\t') msg += c;
             line += "::" + gh_data(msg) + "\n";
             out += line;
@@ -599,7 +1038,7 @@ std::string render_github(const Report& r) {
 
 }  // namespace
 
-std::vector<std::string> report_formats() { return {"junit", "sarif", "codequality", "markdown", "github"}; }
+std::vector<std::string> report_formats() { return {"junit", "sarif", "codequality", "markdown", "github", "html"}; }
 
 std::string report_format_file_name(const std::string& format) {
     if (format == "junit") return "report.junit.xml";
@@ -607,7 +1046,8 @@ std::string report_format_file_name(const std::string& format) {
     if (format == "codequality") return "gl-code-quality-report.json";
     if (format == "markdown") return "report.md";
     if (format == "github") return "report.annotations.txt";
-    throw std::runtime_error("unknown report format \"" + format + "\" (known: junit, sarif, codequality, markdown, github)");
+    if (format == "html") return "report.html";
+    throw std::runtime_error("unknown report format \"" + format + "\" (known: junit, sarif, codequality, markdown, github, html)");
 }
 
 std::string render_report(const std::string& report_json, const std::string& format) {
@@ -617,6 +1057,7 @@ std::string render_report(const std::string& report_json, const std::string& for
     if (format == "sarif") return render_sarif(r);
     if (format == "codequality") return render_codequality(r);
     if (format == "markdown") return render_markdown(r, kMarkdownLimit);
+    if (format == "html") return render_html(r);
     return render_github(r);
 }
 

@@ -2,12 +2,18 @@
 // Everything is rendered from the JSON text, so `pggate report render report.json --format F` and
 // `pggate run --format F` give the same bytes.
 #pragma once
+#include "reports/report.h"
+
 #include <string>
 #include <vector>
 
 namespace pggate {
 
-// Format names accepted by render_report: junit, sarif, codequality, markdown, github.
+// Parses report.json text (pggate.report/v1) back into the model, including paths, metrics, conditions
+// and waivers. Throws std::runtime_error when the text is not JSON or not a pggate.report/v1 report.
+Report report_from_json(const std::string& report_json);
+
+// Format names accepted by render_report: junit, sarif, codequality, markdown, github, html.
 std::vector<std::string> report_formats();
 
 // Conventional file name for a format's output ("junit" → "report.junit.xml", "sarif" →
@@ -25,6 +31,12 @@ std::string report_format_file_name(const std::string& format);
 //   codequality  GitLab Code Quality JSON array.
 //   markdown     GitHub-flavoured Markdown for job summaries, at most 1 MiB (kMarkdownLimit).
 //   github       GitHub Actions workflow commands (::error file=…,line=…,col=…,title=…::message).
+//   html         One self-contained page for release managers (report.html): inline CSS, no scripts, no
+//                network. Stable hooks for tests: #verdict[data-status], #gates .gate[data-status],
+//                .finding[data-severity][data-waived], #schema-diffs .schema-diff, #pruning .pruning-check,
+//                #config-matrix, #conditions .condition, #metadata, #counts [data-count].
+// Waived findings (Finding::waived) are shown as waived everywhere: JUnit passes them (system-out),
+// SARIF adds suppressions, Code Quality marks them info, github emits notices.
 // Findings without a file location are attributed to the config file's name in sarif/codequality.
 std::string render_report(const std::string& report_json, const std::string& format);
 

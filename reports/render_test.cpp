@@ -123,7 +123,7 @@ std::vector<Case> junit_cases(const std::string& x) {
 
 TEST(RenderReport, FormatsAndErrors) {
     auto formats = report_formats();
-    EXPECT_EQ(formats.size(), 5u);
+    EXPECT_EQ(formats.size(), 6u);
     for (const auto& f : formats) {
         EXPECT_FALSE(report_format_file_name(f).empty());
         EXPECT_FALSE(render_report(full_json(), f).empty()) << f;

@@ -39,10 +39,39 @@ ordered_json finding_json(const Finding& f) {
     }
     if (!f.details.empty()) j["details"] = f.details;
     j["fingerprint"] = f.fingerprint.empty() ? finding_fingerprint(f) : f.fingerprint;
+    if (f.waived) {
+        ordered_json w;
+        w["reason"] = f.waived->reason;
+        if (!f.waived->owner.empty()) w["owner"] = f.waived->owner;
+        if (!f.waived->expires.empty()) w["expires"] = f.waived->expires;
+        w["source"] = f.waived->source;
+        j["waived"] = w;
+    }
+    return j;
+}
+
+double round_value(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+ordered_json condition_json(const GateCondition& c) {
+    ordered_json j;
+    j["metric"] = c.metric;
+    j["comparator"] = c.comparator;
+    j["threshold"] = round_value(c.threshold);
+    j["actual"] = round_value(c.actual);
+    j["status"] = !c.status.empty() ? c.status : condition_holds(c.comparator, c.actual, c.threshold) ? "pass" : "fail";
     return j;
 }
 
 }  // namespace
+
+bool condition_holds(const std::string& op, double actual, double threshold) {
+    if (op == "lt") return actual < threshold;
+    if (op == "le") return actual <= threshold;
+    if (op == "gt") return actual > threshold;
+    if (op == "ge") return actual >= threshold;
+    if (op == "eq") return actual == threshold;
+    return false;
+}
 
 std::string normalize_fingerprint_message(const std::string& message) {
     static const std::regex tmp_dir(R"((/private)?(/tmp|/var/tmp|/dev/shm|/var/folders)/[^\s'"`),;]*)");
@@ -127,6 +156,11 @@ std::string report_to_json(const Report& r) {
         ordered_json fs = ordered_json::array();
         for (const auto& f : g.findings) fs.push_back(finding_json(f));
         gj["findings"] = fs;
+        if (!g.conditions.empty()) {
+            ordered_json cs = ordered_json::array();
+            for (const auto& c : g.conditions) cs.push_back(condition_json(c));
+            gj["conditions"] = cs;
+        }
         gates.push_back(gj);
     }
     j["gates"] = gates;

@@ -15,6 +15,25 @@ struct Location {
     int column = 0;
 };
 
+// Why a finding is accepted for now (see reports/waivers.h). Waived findings stay in every format.
+struct Waived {
+    std::string reason;
+    std::string owner;    // may be empty (inline waivers)
+    std::string expires;  // YYYY-MM-DD, may be empty (inline waivers)
+    std::string source;   // "waivers.yaml:4" or "sql/init.sql:12 (inline)"
+};
+
+// A quality-gate style condition on a numeric metric: pass when `actual <comparator> threshold`.
+struct GateCondition {
+    std::string metric;
+    std::string comparator;  // lt | le | gt | ge | eq
+    double threshold = 0;
+    double actual = 0;
+    std::string status;  // pass | warn | fail; empty: computed by condition_holds() when serialized
+};
+// True when `actual comparator threshold` holds; false for an unknown comparator.
+bool condition_holds(const std::string& comparator, double actual, double threshold);
+
 struct Finding {
     std::string rule;      // <gate>.<rule>, stable
     std::string severity;  // error | warning | info
@@ -23,6 +42,7 @@ struct Finding {
     std::optional<Location> location;
     std::map<std::string, std::string> details;  // e.g. sqlstate, statement, reference_definition
     std::string fingerprint;  // empty: computed by finding_fingerprint() when serialized
+    std::optional<Waived> waived;  // set by apply_waivers(); a waived finding does not fail its gate
 };
 
 struct GateResult {
@@ -32,6 +52,7 @@ struct GateResult {
     std::vector<Finding> findings;
     std::map<std::string, double> metrics;
     double duration_ms = 0;
+    std::vector<GateCondition> conditions;  // optional; serialized only when non-empty
 };
 
 struct StepReport {

@@ -176,6 +176,43 @@ TEST(Cli, ReportFormatsAreWrittenAndRenderable) {
     EXPECT_EQ(fa.size(), 2u);
 }
 
+TEST(Cli, WaiversAndCompare) {
+    TempDir d(fast_base());
+    std::string proj = private_copy(d, "capacity");
+    auto before = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/before"});
+    ASSERT_EQ(before.exit_code, 1);
+    d.write("capacity/waivers.yaml",
+            "- {rule: 'partition-pruning.*', reason: archive job lands in Q1, owner: '@dba', expires: '2099-01-01'}\n"
+            "- {rule: 'schema-equality.*', reason: keys added by hand in prod, owner: '@dba', expires: '2099-01-01'}\n"
+            "- {rule: 'replay.*', reason: init script being rolled forward, owner: '@dba', expires: '2099-01-01'}\n"
+            "- {rule: 'replay.multiple-heads', reason: no longer needed, owner: '@dba', expires: '2099-01-01'}\n");
+    std::ofstream(proj + "/pggate.yaml", std::ios::app) << "waivers: waivers.yaml\n";
+    auto waived = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/waived"});
+    EXPECT_EQ(waived.exit_code, 0) << waived.out << waived.err;
+    json rep = read_json(d.path + "/waived/report.json");
+    int waived_count = 0;
+    for (const auto& g : rep["gates"])
+        for (const auto& f : g["findings"]) waived_count += f.contains("waived");
+    EXPECT_EQ(waived_count, 6);
+    auto unused = findings_of(rep, "waivers");
+    ASSERT_EQ(unused.size(), 1u);
+    EXPECT_EQ((*unused[0])["rule"], "report.waiver-unused");
+    // Expired waivers stop waiving and say so.
+    d.write("capacity/waivers.yaml", "- {rule: 'replay.*', reason: old, owner: '@dba', expires: '2020-01-01'}\n");
+    auto expired = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/expired"});
+    EXPECT_EQ(expired.exit_code, 1);
+    rep = read_json(d.path + "/expired/report.json");
+    EXPECT_EQ((*findings_of(rep, "waivers").at(0))["rule"], "report.waiver-expired");
+    // Compare: the fixed project against the broken one has new failures; the other way round, none.
+    TempDir f(fast_base());
+    std::string fixed = private_copy(f, "capacity-fixed");
+    ASSERT_EQ(pggate({"run", "--config", fixed + "/pggate.yaml", "--report-dir", f.path + "/out"}).exit_code, 0);
+    auto worse = pggate({"report", "compare", f.path + "/out/report.json", d.path + "/before/report.json"});
+    EXPECT_EQ(worse.exit_code, 1) << worse.out;
+    auto better = pggate({"report", "compare", d.path + "/before/report.json", f.path + "/out/report.json"});
+    EXPECT_EQ(better.exit_code, 0) << better.out;
+}
+
 TEST(Cli, FixedCapacityScenarioPasses) {
     TempDir d(fast_base());
     std::string proj = private_copy(d, "capacity-fixed");
