@@ -86,7 +86,7 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
         g.summary = "cannot connect to the database to check";
         g.findings.push_back({std::string(kGate) + ".no-database", "error",
                               std::string("Cannot connect to the database to check: ") + e.what(), redact_conninfo(conninfo),
-                              std::nullopt, {}, ""});
+                              std::nullopt, {}, "", std::nullopt});
         return finish();
     }
 
@@ -101,7 +101,7 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
                     Finding f{std::string(kGate) + ".seed-failed", "error",
                               "The seed data could not be loaded: " + std::string(e.what()) +
                                   (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")"),
-                              options.seed_file, Location{options.seed_file, st.start.line, st.start.column}, {}, ""};
+                              options.seed_file, Location{options.seed_file, st.start.line, st.start.column}, {}, "", std::nullopt};
                     f.details["statement"] = statement_excerpt(st.text);
                     if (!e.sqlstate.empty()) f.details["sqlstate"] = e.sqlstate;
                     g.findings.push_back(std::move(f));
@@ -113,14 +113,14 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
             conn->exec("ANALYZE");
         } catch (const ScriptError& e) {
             g.findings.push_back({std::string(kGate) + ".seed-failed", "error", e.what(), options.seed_file,
-                                  Location{options.seed_file, e.where.line, e.where.column}, {}, ""});
+                                  Location{options.seed_file, e.where.line, e.where.column}, {}, "", std::nullopt});
             g.status = "error";
             g.summary = "seed failed; no query checked";
             return finish();
         } catch (const PgError& e) {
             g.findings.push_back({std::string(kGate) + ".seed-failed", "error",
                                   std::string("ANALYZE after the seed failed: ") + e.what(), options.seed_file,
-                                  std::nullopt, {}, ""});
+                                  std::nullopt, {}, "", std::nullopt});
             g.status = "error";
             g.summary = "seed failed; no query checked";
             return finish();
@@ -142,7 +142,7 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
                       "Query '" + q.name + "' (" + where + ") could not be explained: " + e.what() +
                           (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")") +
                           ". Fix the query or its params so it runs on the replayed schema.",
-                      q.name, q.location, {}, ""};
+                      q.name, q.location, {}, "", std::nullopt};
             f.details["statement"] = statement_excerpt(q.sql);
             if (!e.sqlstate.empty()) f.details["sqlstate"] = e.sqlstate;
             g.findings.push_back(std::move(f));
@@ -152,7 +152,7 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
             g.findings.push_back({std::string(kGate) + ".table-not-partitioned", "error",
                                   "Query '" + q.name + "' (" + where + "): declared " + e.what() +
                                       ". Declare the partitioned table(s) the query reads.",
-                                  q.name, q.location, {}, ""});
+                                  q.name, q.location, {}, "", std::nullopt});
             ++failed;
             continue;
         }
@@ -161,13 +161,22 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
             std::string mkey = q.name + "." + t.table;
             g.metrics[mkey + ".partitions_scanned"] = t.partitions_scanned;
             g.metrics[mkey + ".partitions_total"] = t.partitions_total;
+            // The budget as a quality-gate condition, so CI dashboards see threshold and actual side by side.
+            GateCondition budget;
+            budget.metric = mkey + ".partitions_scanned";
+            budget.comparator = "le";
+            budget.actual = t.partitions_scanned;
+            budget.threshold = q.max_partitions ? *q.max_partitions
+                                                : (q.max_share ? static_cast<int>(*q.max_share * t.partitions_total) : t.partitions_total);
+            budget.status = condition_holds(budget.comparator, budget.actual, budget.threshold) ? "pass" : "fail";
+            g.conditions.push_back(budget);
             std::string counts = std::to_string(t.partitions_scanned) + "/" + std::to_string(t.partitions_total);
             if (!t.in_plan) {
                 Finding f{std::string(kGate) + ".table-not-in-plan", "info",
                           "Query '" + q.name + "' (" + where + "): no partition of " + t.table +
                               " remains in the plan (all pruned, or the query does not read it); counted as 0/" +
                               std::to_string(t.partitions_total) + ".",
-                          q.name + " " + t.table, q.location, {}, ""};
+                          q.name + " " + t.table, q.location, {}, "", std::nullopt};
                 f.details["partitions_total"] = std::to_string(t.partitions_total);
                 g.findings.push_back(std::move(f));
             }
@@ -188,7 +197,7 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
             Finding f{std::string(kGate) + ".too-many-partitions", "error",
                       "Query '" + q.name + "' (" + where + ") scans " + counts + " partitions of " + t.table + " (allowed: " +
                           allowed + "): " + trim_list(t.scanned) + ". " + hint_for(t.partition_key),
-                      q.name + " " + t.table, q.location, {}, ""};
+                      q.name + " " + t.table, q.location, {}, "", std::nullopt};
             f.details["table"] = t.table;
             f.details["partitions_scanned"] = std::to_string(t.partitions_scanned);
             f.details["partitions_total"] = std::to_string(t.partitions_total);
