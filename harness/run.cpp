@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gates/config/config_gate.h"
+#include "gates/partition-health/partition_health_gate.h"
 #include "gates/partition-pruning/partition_pruning_gate.h"
 #include "gates/replay/replay_gate.h"
 #include "gates/schema-equality/schema_equality_gate.h"
@@ -205,6 +206,7 @@ int interrupted_exit() {
 struct GateSections {
     std::optional<ConfigGateOptions> config;
     std::optional<PruningOptions> pruning;
+    std::optional<PartitionHealthOptions> health;
     WaiverSet waivers;
 };
 
@@ -225,8 +227,13 @@ bool load_project(const std::string& path, Config& cfg, GateSections& gates) {
             problems.push_back(cfg.file + ": gates.partition-pruning checks the '" + db + "' path's database, but that path is not in paths.");
         gates.pruning->database = db;
     }
-    if (cfg.gate_sections.count("partition-health"))
-        problems.push_back(cfg.file + ": gates.partition-health is not available in this version of pggate yet.");
+    if (problems.empty() && cfg.gate_sections.count("partition-health")) {
+        gates.health = parse_partition_health_section(*cfg.gate_sections.at("partition-health"), cfg.file, cfg.dir, problems);
+        std::string db = gates.health->database.empty() ? cfg.schema_equality.reference : gates.health->database;
+        if (!cfg.paths.empty() && std::find(cfg.paths.begin(), cfg.paths.end(), db) == cfg.paths.end())
+            problems.push_back(cfg.file + ": gates.partition-health checks the '" + db + "' path's database, but that path is not in paths.");
+        gates.health->database = db;
+    }
     if (problems.empty() && !cfg.waivers_file.empty()) gates.waivers = load_waivers(cfg.waivers_file, problems);
     if (problems.empty()) return true;
     print_error("the configuration has " + std::to_string(problems.size()) + " problem(s):");
@@ -400,22 +407,24 @@ int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report
     return -1;
 }
 
-// After the snapshots: the pruning gate seeds the database it checks.
-void add_pruning_gate(const PruningOptions& options, const std::vector<PathResult>& results, Report& report, Progress& progress) {
+// Runs a gate on the database of one replayed path (skipped when that path did not replay).
+template <typename RunGate>
+void add_database_gate(const std::string& gate_id, const std::string& tag, const std::string& database,
+                       const std::vector<PathResult>& results, Report& report, Progress& progress, RunGate run_gate) {
     auto t = std::chrono::steady_clock::now();
-    auto path = std::find_if(results.begin(), results.end(), [&](const PathResult& r) { return r.path == options.database; });
+    auto path = std::find_if(results.begin(), results.end(), [&](const PathResult& r) { return r.path == database; });
     if (path == results.end() || !path->ok) {
         GateResult g;
-        g.id = "partition-pruning";
+        g.id = gate_id;
         g.status = "skip";
-        g.summary = "the " + options.database + " path did not replay, so there is no database to EXPLAIN on";
+        g.summary = "the " + database + " path did not replay, so there is no database to check";
         report.gates.push_back(g);
         return;
     }
-    report.gates.push_back(run_partition_pruning_gate(options, path->db.conninfo));
+    report.gates.push_back(run_gate(path->db.conninfo));
     report.gates.back().duration_ms = ms_since(t);
     const GateResult& g = report.gates.back();
-    progress.line("pruning", g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
+    progress.line(tag, g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
 }
 
 }  // namespace
@@ -448,7 +457,13 @@ int run_command(const RunOptions& opts) {
     if (provider) {
         int stop = replay_and_compare(cfg, opts, report, progress, *provider, results);
         if (stop >= 0) return stop;
-        if (gates.pruning) add_pruning_gate(*gates.pruning, results, report, progress);
+        // Pruning seeds the database it checks; health runs after it, so default partitions hold that data.
+        if (gates.pruning)
+            add_database_gate("partition-pruning", "pruning", gates.pruning->database, results, report, progress,
+                              [&](const std::string& conninfo) { return run_partition_pruning_gate(*gates.pruning, conninfo); });
+        if (gates.health)
+            add_database_gate("partition-health", "health", gates.health->database, results, report, progress,
+                              [&](const std::string& conninfo) { return run_partition_health_gate(*gates.health, conninfo); });
     }
     if (gates.config) add_config_gate(report, *gates.config, opts.env, true, progress);
     int code = finish_report(report, opts.report_dir, cfg, gates, progress, t0, opts.formats);
@@ -498,7 +513,15 @@ int preflight_command(const PreflightOptions& opts) {
     // Only read-only checks: the app's configuration for the release mode, and, given a DSN, the live
     // schema against the committed lock file (read in a READ ONLY transaction; nothing is created).
     if (config_gate) add_config_gate(report, *config_gate, opts.env, true, progress);
-    if (!opts.dsn.empty()) {
+    // Partition health is read-only (catalog and statistics in a READ ONLY transaction): safe on production.
+    if (!opts.dsn.empty() && gates.health) {
+        auto t = std::chrono::steady_clock::now();
+        report.gates.push_back(run_partition_health_gate(*gates.health, opts.dsn));
+        report.gates.back().duration_ms = ms_since(t);
+        progress.line("health", report.gates.back().summary, report.gates.back().status == "pass" || report.gates.back().status == "warn",
+                      report.gates.back().duration_ms);
+    }
+    if (!opts.dsn.empty() && !cfg.schema_equality.lock_file.empty()) {
         auto t = std::chrono::steady_clock::now();
         std::optional<Snapshot> lock;
         try {

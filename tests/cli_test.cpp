@@ -317,6 +317,31 @@ TEST(Cli, PreflightProdPassesOnTheMemoryServiceAndFailsOnItsBrokenVariants) {
         EXPECT_EQ(all.str().find(secret), std::string::npos) << secret;
 }
 
+TEST(Cli, MemoryServicePartitionsPassAndAQueryWithoutScopeKeyFails) {
+    TempDir d(fast_base());
+    std::string ok_proj = memory_with(d, "");
+    fs::create_directories(d.path + "/instances");
+    open_for_server(d);
+    std::ofstream(ok_proj + "/pggate.yaml", std::ios::app) << "local: {temp_dir: " << d.path << "/instances}\n";
+    auto ok = pggate({"run", "--config", ok_proj + "/pggate.yaml", "--report-dir", d.path + "/ok"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+    json rep = read_json(d.path + "/ok/report.json");
+    std::set<std::string> gates;
+    for (const auto& g : rep["gates"]) gates.insert(g["id"].get<std::string>() + "=" + g["status"].get<std::string>());
+    EXPECT_TRUE(gates.count("partition-pruning=pass") && gates.count("partition-health=pass") && gates.count("schema-equality=pass"))
+        << rep.dump(1);
+    TempDir d2(fast_base());
+    std::string bad = memory_with(d2, "forgets-scope-key");
+    auto fail = pggate({"run", "--config", bad + "/pggate.yaml", "--report-dir", d2.path + "/out"});
+    EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
+    rep = read_json(d2.path + "/out/report.json");
+    auto found = findings_of(rep, "partition-pruning");
+    ASSERT_EQ(found.size(), 1u) << rep.dump(1);
+    EXPECT_EQ((*found[0])["rule"], "partition-pruning.too-many-partitions");
+    EXPECT_EQ((*found[0])["details"]["partitions_scanned"], "32");
+    EXPECT_TRUE(empty_dir(d.path + "/instances"));
+}
+
 TEST(Cli, PreflightComparesALiveDatabaseWithTheLockReadOnly) {
     auto& server = testing::TestServer::shared();
     Database live = server.create("prod_like");
