@@ -612,7 +612,7 @@ std::string render_markdown(const Report& r, size_t limit) {
     bool any_conditions = false;
     for (const auto& g : r.gates) any_conditions |= !g.conditions.empty();
     if (any_conditions) {
-        body.push_back("\n### Conditions\n\n| Gate | Metric | GateCondition | Actual | Status |\n|---|---|---|---:|---|\n");
+        body.push_back("\n### Conditions\n\n| Gate | Metric | Condition | Actual | Status |\n|---|---|---|---:|---|\n");
         for (const auto& g : r.gates)
             for (const auto& c : g.conditions)
                 body.push_back("| " + md_cell(g.id) + " | " + md_cell(c.metric) + " | " + comparator_symbol(c.comparator) +
@@ -789,7 +789,7 @@ std::string render_html(const Report& r) {
     for (const auto& g : r.gates) any_conditions |= !g.conditions.empty();
     if (any_conditions) {
         o += "<section id=\"conditions\"><h2>Conditions</h2><table><thead><tr><th>Gate</th><th>Metric</th>"
-             "<th>GateCondition</th><th>Actual</th><th>Status</th></tr></thead><tbody>\n";
+             "<th>Condition</th><th>Actual</th><th>Status</th></tr></thead><tbody>\n";
         for (const auto& g : r.gates)
             for (const auto& c : g.conditions) {
                 std::string st = condition_status(c);
