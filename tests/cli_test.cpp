@@ -362,6 +362,22 @@ TEST(Cli, PreflightComparesALiveDatabaseWithTheLockReadOnly) {
     EXPECT_EQ(PgConn(live.conninfo).exec("SELECT count(*) FROM pg_database WHERE datname LIKE 'pggate%'").get(0, 0), "0");
 }
 
+TEST(Cli, ExternalProviderReplaysAndDropsOnlyItsOwnDatabases) {
+    auto& server = testing::TestServer::shared();
+    Database admin = server.create("ext_admin");
+    server.exec(admin, "CREATE TABLE keep_me (id int)");
+    TempDir d(fast_base());
+    std::string proj = private_copy(d, "capacity-fixed");
+    std::ofstream(proj + "/pggate.yaml", std::ios::app) << "external: {admin_dsn: '" << admin.conninfo << "'}\n";
+    auto r = pggate({"run", "--config", proj + "/pggate.yaml", "--provider", "external", "--report-dir", d.path + "/out"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    json rep = read_json(d.path + "/out/report.json");
+    EXPECT_EQ(rep["provider"]["kind"], "external");
+    PgConn check(admin.conninfo);
+    EXPECT_EQ(check.exec("SELECT count(*) FROM pg_database WHERE datname LIKE 'pggate\\_%'").get(0, 0), "0");
+    EXPECT_EQ(check.exec("SELECT to_regclass('keep_me') IS NOT NULL").get(0, 0), "t");
+}
+
 TEST(Cli, RunRefusesAnExternalServerInProdMode) {
     TempDir d;
     d.write("init.sql", "SELECT 1;");
