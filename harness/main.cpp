@@ -12,13 +12,15 @@ int main(int argc, char** argv) {
     pggate::install_signal_handlers();
     CLI::App app{
         "pggate: preflight and regression gates for PostgreSQL schemas.\n"
-        "Replays a project's init script and migration chain into disposable PostgreSQL databases,\n"
-        "runs the gates (replay, schema-equality, ...) and writes report.json.\n"
+        "Replays a project's init script and migration chain into disposable PostgreSQL databases and\n"
+        "runs the gates: replay, schema-equality, partition-pruning, partition-health, config (APP_ENV).\n"
+        "Writes report.json (and JUnit, SARIF, GitLab, Markdown, HTML on request).\n"
         "Exit codes: 0 all gates passed, 1 a gate failed, 2 pggate could not run.",
         "pggate"};
     app.set_version_flag("--version", std::string("pggate ") + pggate::kVersion);
     app.require_subcommand(1);
-    app.footer("Start with: pggate run --config scenarios/capacity/pggate.yaml\nMore: pggate <command> --help");
+    app.footer("Start with: pggate run --config scenarios/capacity/pggate.yaml   (a project with seed 002's drift: exit 1)\n"
+               "Before a release: pggate preflight --env prod   (read-only)\nMore: pggate <command> --help");
 
     pggate::RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Replay every configured path and run all configured gates.");
