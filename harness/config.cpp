@@ -191,9 +191,9 @@ void read_init(Checker& c, const YAML::Node& n, InitConfig& out) {
 
 void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
     if (!c.is_map(n, "gates")) return;
-    c.keys(n, "gates", {"replay", "schema-equality", "config", "partition-pruning", "partition-health"});
+    c.keys(n, "gates", {"replay", "schema-equality", "config", "partition-pruning", "partition-health", "delete-paths"});
     if (n["config"]) cfg.config_gate_section = std::make_shared<const YAML::Node>(n["config"]);
-    for (const char* gate : {"partition-pruning", "partition-health"})
+    for (const char* gate : {"partition-pruning", "partition-health", "delete-paths"})
         if (n[gate]) cfg.gate_sections[gate] = std::make_shared<const YAML::Node>(n[gate]);
     if (n["replay"]) {
         cfg.replay_gate = true;

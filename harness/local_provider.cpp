@@ -341,6 +341,14 @@ private:
                    "-c", "dynamic_shared_memory_type=mmap",
                    "-c", "statement_timeout=" + std::to_string(timeouts_.statement_ms),
                    "-c", "lock_timeout=" + std::to_string(timeouts_.lock_ms)};
+        // pg_stat_statements lets the delete-paths gate name the statements a cleanup command ran;
+        // track=all also sees the DELETEs inside functions. Loaded only when it ships with the server.
+        std::error_code ec;
+        if (fs::exists(fs::path(bin_).parent_path() / "lib" / "pg_stat_statements.so", ec) && !cfg_.settings.count("shared_preload_libraries"))
+            for (const char* s : {"shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"}) {
+                pg.argv.push_back("-c");
+                pg.argv.push_back(s);
+            }
         for (const auto& [k, v] : cfg_.settings) {
             pg.argv.push_back("-c");
             pg.argv.push_back(k + "=" + v);

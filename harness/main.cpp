@@ -70,6 +70,14 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("new", compare_new, "the later report.json")->required();
     compare_cmd->add_option("--format", compare_format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}))->capture_default_str();
 
+    pggate::LintOptions lint;
+    auto* lint_cmd = app.add_subcommand("lint", "Find bulk DELETE paths in SQL, PL/pgSQL, shell scripts and app code, without a database (exit 1 when found).");
+    lint_cmd->add_option("files", lint.files, "SQL files, shell scripts, source files (default: gates.delete-paths.files of --config)");
+    lint_cmd->add_option("--large-tables", lint.large_tables, "tables that count as large, as globs (schema.table; comma-separated or repeated); partitioned tables always do");
+    lint_cmd->add_option("--config", lint.config_path, "pggate.yaml whose gates.delete-paths (large_tables, files) and waivers apply");
+    lint_cmd->add_option("--format", lint.format, "text, json (report JSON), junit, sarif, codequality, markdown, github or html")
+        ->check(CLI::IsMember({"text", "json", "junit", "sarif", "codequality", "markdown", "github", "html"}))->capture_default_str();
+    lint_cmd->add_flag("--info", lint.show_info, "also list the partition paths it recognised (TRUNCATE/DETACH/DROP of partitions)");
     pggate::DiffOptions diff;
     auto* diff_cmd = app.add_subcommand("diff", "Compare the schemas of two live databases (exit 0 equal, 1 different).");
     diff_cmd->add_option("dsn_a", diff.dsn_a, "libpq connection string or URI of database A")->required();
@@ -124,6 +132,7 @@ int main(int argc, char** argv) {
             return pggate::explain_command(explain_dsn, explain_sql, explain_params, explain_tables, explain_format, explain_generic,
                                            explain_analyze);
         if (*diff_cmd) return pggate::diff_command(diff);
+        if (*lint_cmd) return pggate::lint_command(lint);
         if (*snap_cmd) return pggate::snapshot_command(snap_dsn, snap_out);
         if (*reap_cmd) return pggate::reap_command(reap_kept);
     } catch (const std::exception& e) {

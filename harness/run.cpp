@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "gates/config/config_gate.h"
+#include "gates/delete-paths/delete_lint.h"
+#include "gates/delete-paths/delete_paths_gate.h"
 #include "gates/partition-health/partition_health_gate.h"
 #include "gates/partition-pruning/partition_pruning_gate.h"
 #include "gates/replay/replay_gate.h"
@@ -207,6 +209,7 @@ struct GateSections {
     std::optional<ConfigGateOptions> config;
     std::optional<PruningOptions> pruning;
     std::optional<PartitionHealthOptions> health;
+    std::optional<DeletePathsOptions> delete_paths;
     WaiverSet waivers;
 };
 
@@ -233,6 +236,13 @@ bool load_project(const std::string& path, Config& cfg, GateSections& gates) {
         if (!cfg.paths.empty() && std::find(cfg.paths.begin(), cfg.paths.end(), db) == cfg.paths.end())
             problems.push_back(cfg.file + ": gates.partition-health checks the '" + db + "' path's database, but that path is not in paths.");
         gates.health->database = db;
+    }
+    if (problems.empty() && cfg.gate_sections.count("delete-paths")) {
+        gates.delete_paths = parse_delete_paths_section(*cfg.gate_sections.at("delete-paths"), cfg.file, cfg.dir, problems);
+        std::string db = gates.delete_paths->database.empty() ? cfg.schema_equality.reference : gates.delete_paths->database;
+        if (!gates.delete_paths->commands.empty() && std::find(cfg.paths.begin(), cfg.paths.end(), db) == cfg.paths.end())
+            problems.push_back(cfg.file + ": gates.delete-paths runs its commands on a copy of the '" + db + "' path's database, but that path is not in paths.");
+        gates.delete_paths->database = db;
     }
     if (problems.empty() && !cfg.waivers_file.empty()) gates.waivers = load_waivers(cfg.waivers_file, problems);
     if (problems.empty()) return true;
@@ -427,6 +437,17 @@ void add_database_gate(const std::string& gate_id, const std::string& tag, const
     progress.line(tag, g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
 }
 
+void add_delete_paths_gate(const DeletePathsOptions& options, const std::vector<PathResult>& results, Provider* provider, Report& report,
+                           Progress& progress) {
+    auto t = std::chrono::steady_clock::now();
+    auto path = std::find_if(results.begin(), results.end(), [&](const PathResult& r) { return r.path == options.database; });
+    const Database* base = path != results.end() && path->ok ? &path->db : nullptr;
+    report.gates.push_back(run_delete_paths_gate(options, provider, base));
+    report.gates.back().duration_ms = ms_since(t);
+    const GateResult& g = report.gates.back();
+    progress.line("delete", g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
+}
+
 }  // namespace
 
 int run_command(const RunOptions& opts) {
@@ -457,7 +478,10 @@ int run_command(const RunOptions& opts) {
     if (provider) {
         int stop = replay_and_compare(cfg, opts, report, progress, *provider, results);
         if (stop >= 0) return stop;
-        // Pruning seeds the database it checks; health runs after it, so default partitions hold that data.
+        // Delete paths copies the replayed database before pruning seeds it in place (a template must be
+        // idle and unseeded); pruning seeds the database it checks; health runs after it, so default
+        // partitions hold that data.
+        if (gates.delete_paths) add_delete_paths_gate(*gates.delete_paths, results, provider.get(), report, progress);
         if (gates.pruning)
             add_database_gate("partition-pruning", "pruning", gates.pruning->database, results, report, progress,
                               [&](const std::string& conninfo) { return run_partition_pruning_gate(*gates.pruning, conninfo); });
@@ -465,6 +489,7 @@ int run_command(const RunOptions& opts) {
             add_database_gate("partition-health", "health", gates.health->database, results, report, progress,
                               [&](const std::string& conninfo) { return run_partition_health_gate(*gates.health, conninfo); });
     }
+    if (gates.delete_paths && !provider) add_delete_paths_gate(*gates.delete_paths, results, nullptr, report, progress);
     if (gates.config) add_config_gate(report, *gates.config, opts.env, true, progress);
     int code = finish_report(report, opts.report_dir, cfg, gates, progress, t0, opts.formats);
     if (opts.keep && provider) {
@@ -695,6 +720,78 @@ int diff_command(const DiffOptions& opts) {
         std::cout << "\n" << (findings.empty() ? "equal" : std::to_string(findings.size()) + " difference(s)") << "\n";
     }
     return errors ? 1 : 0;
+}
+
+int lint_command(const LintOptions& opts) {
+    auto t0 = std::chrono::steady_clock::now();
+    Config cfg;
+    GateSections gates;
+    std::vector<std::string> large = opts.large_tables;
+    std::vector<LintInput> inputs;
+    if (!opts.config_path.empty()) {
+        if (!load_project(opts.config_path, cfg, gates)) return 2;
+        if (gates.delete_paths) {
+            large.insert(large.end(), gates.delete_paths->large_tables.begin(), gates.delete_paths->large_tables.end());
+            if (opts.files.empty()) {
+                std::vector<std::string> problems;
+                for (const auto& f : expand_file_globs(gates.delete_paths->files, cfg.dir, problems))
+                    inputs.push_back({(fs::path(cfg.dir) / f).string(), f});
+            }
+        }
+    }
+    for (const auto& f : opts.files) inputs.push_back({f, f});
+    if (inputs.empty()) {
+        print_error("nothing to lint: name files (pggate lint FILE…) or a config whose gates.delete-paths has files.");
+        return 2;
+    }
+    TableModel model;
+    for (auto& g : large)  // --large-tables a,b,c
+        for (size_t from = 0; from <= g.size();) {
+            size_t comma = g.find(',', from);
+            std::string one = g.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+            if (!one.empty()) model.large_globs.push_back(one);
+            if (comma == std::string::npos) break;
+            from = comma + 1;
+        }
+    LintResult lint = lint_files(inputs, model);
+    if (!lint.problems.empty()) {
+        for (const auto& p : lint.problems) print_error(p.message);
+        return 2;
+    }
+    Report report = new_report("lint", cfg);
+    report.project = cfg.project;
+    GateResult gate;
+    gate.id = "delete-paths";
+    add_lint_findings(gate, lint);
+    int errors = 0;
+    for (const auto& f : lint.findings) errors += f.severity == "error";
+    settle_delete_paths_gate(gate, std::to_string(lint.files) + " file(s) linted, " + std::to_string(errors) + " bulk-delete path(s)", "");
+    gate.duration_ms = ms_since(t0);
+    report.gates.push_back(std::move(gate));
+    report.duration_ms = ms_since(t0);
+    apply_waivers(report, gates.waivers, utc_today(), cfg.dir);
+    redact_report(report, {});
+    settle_outcome(report);
+    const std::string json = report_to_json(report);
+    if (opts.format == "json") {
+        std::cout << json << "\n";
+    } else if (opts.format != "text") {
+        std::cout << render_report(json, opts.format);
+    } else {
+        int shown = 0;
+        for (const auto& f : report.gates.front().findings) {
+            if (f.severity == "info" && !opts.show_info) continue;
+            ++shown;
+            std::cout << f.location->file << ":" << f.location->line << ":" << f.location->column << ": " << f.severity << ": " << f.rule
+                      << (f.waived ? " (waived)" : "") << "\n    " << f.message.substr(0, f.message.find(" Fix: ")) << "\n";
+            if (auto st = f.details.find("statement"); st != f.details.end()) std::cout << "    statement: " << st->second << "\n";
+            if (auto fix = f.details.find("fix"); fix != f.details.end()) std::cout << "    fix: " << fix->second << "\n";
+        }
+        const auto& g = report.gates.front();
+        std::cout << (shown ? "\n" : "") << "delete-paths " << g.status << ": " << g.summary << " (" << lint.statements
+                  << " statements parsed)\n";
+    }
+    return report.exit_code;
 }
 
 int reap_command(bool include_kept) {

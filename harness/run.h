@@ -59,6 +59,17 @@ struct DiffOptions {
 };
 int diff_command(const DiffOptions& opts);
 
+// `pggate lint FILE…`: the delete-paths static analysis alone, no database. Large tables: --large-tables
+// globs, gates.delete-paths.large_tables of --config, and every table the files create partitioned.
+struct LintOptions {
+    std::vector<std::string> files;          // empty: gates.delete-paths.files of the config
+    std::vector<std::string> large_tables;
+    std::string config_path;                 // optional pggate.yaml
+    std::string format = "text";             // text | json | junit | sarif | codequality | markdown | github | html
+    bool show_info = false;                  // also print the recognised partition paths (text)
+};
+int lint_command(const LintOptions& opts);
+
 int snapshot_command(const std::string& dsn, const std::string& out_file);
 int reap_command(bool include_kept);
 

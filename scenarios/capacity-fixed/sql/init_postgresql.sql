@@ -657,6 +657,9 @@ CREATE SEQUENCE public.unified_logs_id_seq
     NO MAXVALUE
     CACHE 1;
 
+-- Partitioned by month on "timestamp" (seed 002, II/7 and III/P2): the 30-day cleanup drops expired
+-- months (DETACH PARTITION + DROP TABLE) instead of a conditional bulk DELETE. The primary key must
+-- contain the partition key. Revision 20251226090000 converts an existing database the same way.
 CREATE TABLE public.unified_logs (
     id integer DEFAULT nextval('public.unified_logs_id_seq'::regclass) NOT NULL,
     "timestamp" timestamp with time zone NOT NULL,
@@ -666,9 +669,24 @@ CREATE TABLE public.unified_logs (
     traceback text,
     context jsonb,
     created_at timestamp with time zone DEFAULT now(),
-    CONSTRAINT unified_logs_pkey PRIMARY KEY (id),
     CONSTRAINT unified_logs_level_check CHECK (level IN ('DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'))
-);
+) PARTITION BY RANGE ("timestamp");
+
+CREATE TABLE public.unified_logs_2026_01 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_02 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-02-01 00:00:00+00') TO ('2026-03-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_03 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_04 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-04-01 00:00:00+00') TO ('2026-05-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_05 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-05-01 00:00:00+00') TO ('2026-06-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_06 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-06-01 00:00:00+00') TO ('2026-07-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_07 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-07-01 00:00:00+00') TO ('2026-08-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_08 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-08-01 00:00:00+00') TO ('2026-09-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_09 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-09-01 00:00:00+00') TO ('2026-10-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_10 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-10-01 00:00:00+00') TO ('2026-11-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_11 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00');
+CREATE TABLE public.unified_logs_2026_12 PARTITION OF public.unified_logs FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+CREATE TABLE public.unified_logs_default PARTITION OF public.unified_logs DEFAULT;
+
+ALTER TABLE public.unified_logs ADD CONSTRAINT unified_logs_pkey PRIMARY KEY (id, "timestamp");
 
 ALTER SEQUENCE public.unified_logs_id_seq OWNED BY public.unified_logs.id;
 
