@@ -225,7 +225,7 @@ std::string memory_project(const TempDir& d, const std::string& variant, const s
     if (edit) yaml = edit(yaml);
     std::ofstream(dest + "/pggate.yaml") << yaml;
     std::string seed = read(dest + "/scripts/perf/seed-purge.sql");
-    seed = std::regex_replace(seed, std::regex("generate_series\\(1, (150000|30000)\\)"), "generate_series(1, 3000)");
+    seed = std::regex_replace(seed, std::regex("generate_series\\(1, (60000|12000)\\)"), "generate_series(1, 3000)");
     std::ofstream(dest + "/scripts/perf/seed-purge.sql") << seed;
     return dest;
 }

@@ -35,6 +35,7 @@ struct CleanupComparison {
     std::string baseline, candidate;                 // command names: the old (DELETE) and the new path
     double min_reduction_pct = 70;                   // the seed's target
     int runs = 3;                                    // timed runs of each, on fresh copies; the median counts
+    std::string measure = "server";                  // server: statements' execution time; wall: the whole command
 };
 
 struct DeletePathsOptions {
