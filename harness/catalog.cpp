@@ -539,14 +539,16 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  FROM (SELECT x.oid, x.conrelid, x.confrelid, u.attnum, u.fattnum, u.ord FROM con x "
             "        CROSS JOIN LATERAL ROWS FROM (unnest(x.conkey), unnest(x.confkey)) WITH ORDINALITY AS u(attnum, fattnum, ord) "
             "        WHERE x.contype IN ('p', 'u', 'f')) k "
-            "  JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.attnum "
-            "  LEFT JOIN pg_attribute fa ON fa.attrelid = k.confrelid AND fa.attnum = k.fattnum "
+            // Column names by index lookups, fenced (OFFSET 0) so that the planner, which expects a few keys here,
+            // does not hash all of pg_attribute instead.
+            "  CROSS JOIN LATERAL (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = k.attnum OFFSET 0) a "
+            "  LEFT JOIN LATERAL (SELECT fa.attname FROM pg_attribute fa WHERE fa.attrelid = k.confrelid AND fa.attnum = k.fattnum OFFSET 0) fa ON true "
             "  GROUP BY k.oid), "
             "included AS ("
             "  SELECT x.oid, string_agg(quote_ident(a.attname), ', ' ORDER BY u.ord) AS include_list "
             "  FROM con x JOIN pg_index i ON i.indexrelid = x.conindid "
             "  CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) "
-            "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum "
+            "  CROSS JOIN LATERAL (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum OFFSET 0) a "
             "  WHERE x.contype IN ('p', 'u') AND u.ord > i.indnkeyatts GROUP BY x.oid) "
             "SELECT 'constraint', x.table_id || '.' || quote_ident(x.conname), x.table_id, "
             "  CASE x.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' END AS constraint_type, "
@@ -607,7 +609,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "      || CASE WHEN u.opt & 1 = 1 AND u.opt & 2 = 0 THEN ' NULLS LAST' WHEN u.opt & 1 = 0 AND u.opt & 2 = 2 THEN ' NULLS FIRST' ELSE '' END AS def "
             "    FROM idx x CROSS JOIN LATERAL ROWS FROM (unnest(x.indkey::int2[]), unnest(x.indclass::oid[]), unnest(x.indoption::int2[]), "
             "         unnest(x.indcollation::oid[])) WITH ORDINALITY AS u(attnum, opclass, opt, coll, ord) "
-            "    LEFT JOIN pg_attribute att ON att.attrelid = x.indrelid AND att.attnum = u.attnum "
+            // Fenced index lookups, not a hash of all of pg_attribute (see the constraints' key columns).
+            "    LEFT JOIN LATERAL (SELECT a.attname, a.attcollation FROM pg_attribute a WHERE a.attrelid = x.indrelid AND a.attnum = u.attnum OFFSET 0) att ON true "
             "    LEFT JOIN pg_opclass opc ON opc.oid = u.opclass "
             "    LEFT JOIN pg_collation coll ON coll.oid = u.coll) k "
             "  GROUP BY k.indexrelid) "
@@ -752,9 +755,12 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     if (pub != snap.objects.end() && pub->second.attrs == default_public_schema().attrs) snap.objects.erase(pub);
     // Columns arrive with their attnum, which dropped columns leave gaps in: renumber 1..n per table here
     // rather than with a window function on the server.
-    std::map<std::string, std::vector<std::pair<int, CatalogObject*>>> by_table;
-    for (auto& [key, o] : snap.objects) {
-        if (o.kind != "column") continue;
+    // Columns sit together in key order: only their range is walked.
+    std::unordered_map<std::string, std::vector<std::pair<int, CatalogObject*>>> by_table;
+    const std::string column_prefix = snapshot_key("column", "");
+    for (auto c = snap.objects.lower_bound(column_prefix);
+         c != snap.objects.end() && c->first.compare(0, column_prefix.size(), column_prefix) == 0; ++c) {
+        CatalogObject& o = c->second;
         auto it = o.attrs.find(kColumnPositionAttr);
         if (it != o.attrs.end()) by_table[o.parent].push_back({std::stoi(it->second), &o});
     }
