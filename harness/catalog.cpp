@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -244,56 +245,59 @@ std::optional<std::string> comparable_node_tree(const std::string& tree, const s
     // OIDs below FirstUnpinnedObjectId (12000) come from PostgreSQL's catalog data, the same in every database of a
     // version; objects initdb creates later (system collations among them) and user objects are numbered per cluster
     // or per database.
-    constexpr long long kStableOidLimit = 12000;
-    std::string out;
-    out.reserve(tree.size());
+    constexpr unsigned long long kStableOidLimit = 12000;
     const size_t n = tree.size();
-    auto is_digit = [&](size_t k) { return k < n && tree[k] >= '0' && tree[k] <= '9'; };
+    const char* t = tree.data();
+    std::string out;
+    out.reserve(n);
+    auto is_digit = [&](size_t k) { return k < n && t[k] >= '0' && t[k] <= '9'; };
+    // The unsigned number at k (its end in `end`), saturated: only whether it reaches the limit matters.
+    auto number = [&](size_t k, size_t& end) {
+        unsigned long long v = 0;
+        for (end = k; is_digit(end); ++end) v = v > kStableOidLimit ? v : v * 10 + static_cast<unsigned>(t[end] - '0');
+        return v;
+    };
+    size_t copied = 0;  // out holds tree[0, copied) as rewritten
     for (size_t i = 0; i < n;) {
-        char c = tree[i];
-        if (c == '\\' && i + 1 < n) {  // an escaped character of a token: never a field or a number of its own
-            out.append(tree, i, 2);
+        const char c = t[i];
+        if (c == '\\') {  // an escaped character of a token: never a field or a number of its own
             i += 2;
             continue;
         }
-        if (c == ':' && i + 1 < n && tree[i + 1] != ' ') {
+        if (c == ':' && i + 1 < n && t[i + 1] != ' ') {
             size_t end = i + 1;
-            while (end < n && (std::isalnum(static_cast<unsigned char>(tree[end])) || tree[end] == '_')) ++end;
-            std::string field = tree.substr(i + 1, end - i - 1);
-            size_t num = end + 1, num_end = num;
-            if (end < n && tree[end] == ' ' && num < n && tree[num] == '-') ++num_end;
-            while (end < n && tree[end] == ' ' && is_digit(num_end)) ++num_end;
-            const bool numeric = num_end > num && is_digit(num_end - 1);
-            if (field == "location" && numeric) {  // where in the statement text it was written: not its meaning
-                i = num_end;
-                continue;
+            while (end < n && (std::isalnum(static_cast<unsigned char>(t[end])) || t[end] == '_')) ++end;
+            const std::string_view field(t + i + 1, end - i - 1);
+            if ((field == "location" || field == "varattno" || field == "varattnosyn") && end + 1 < n && t[end] == ' ') {
+                size_t num = end + 1, num_end = num;
+                const bool negative = t[num] == '-';
+                const unsigned long long value = number(num + (negative ? 1 : 0), num_end);
+                if (num_end > num + (negative ? 1 : 0)) {
+                    out.append(t + copied, i - copied);
+                    copied = i = num_end;
+                    if (field == "location") continue;  // where in the statement text it was written: not its meaning
+                    if (!columns || negative || value == 0 || value >= columns->size() || (*columns)[value].empty())
+                        return std::nullopt;
+                    out.append(":").append(field).append(" ").append((*columns)[value]);
+                    continue;
+                }
             }
-            if ((field == "varattno" || field == "varattnosyn") && numeric) {
-                long long attnum = std::stoll(tree.substr(num, num_end - num));
-                if (!columns || attnum <= 0 || attnum >= static_cast<long long>(columns->size()) || (*columns)[attnum].empty())
-                    return std::nullopt;
-                out += ':' + field + ' ' + (*columns)[attnum];
-                i = num_end;
-                continue;
-            }
-            out.append(tree, i, end - i);
             i = end;
             continue;
         }
-        if (is_digit(i) || (c == '-' && is_digit(i + 1))) {
-            size_t end = i + (c == '-' ? 1 : 0);
-            while (is_digit(end)) ++end;
+        if (is_digit(i)) {
+            size_t end;
+            const unsigned long long value = number(i, end);
             // Digits inside a word (an identifier) are not a number of their own.
-            bool standalone = (i == 0 || tree[i - 1] == ' ' || tree[i - 1] == '(' || tree[i - 1] == '[') &&
-                              (end == n || tree[end] == ' ' || tree[end] == ')' || tree[end] == ']' || tree[end] == '}');
-            if (standalone && c != '-' && (end - i > 5 || std::stoll(tree.substr(i, end - i)) >= kStableOidLimit)) return std::nullopt;
-            out.append(tree, i, end - i);
+            const bool standalone = (i == 0 || t[i - 1] == ' ' || t[i - 1] == '(' || t[i - 1] == '[') &&
+                                    (end == n || t[end] == ' ' || t[end] == ')' || t[end] == ']' || t[end] == '}');
+            if (standalone && value >= kStableOidLimit) return std::nullopt;
             i = end;
             continue;
         }
-        out += c;
         ++i;
     }
+    out.append(t + copied, n - copied);
     return out;
 }
 
