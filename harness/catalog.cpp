@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -119,10 +120,26 @@ std::string render_acl(const std::string& literal, const std::string& owner) {
     return out;
 }
 
+bool is_expression_attr(const std::string& n) {
+    return n == "definition" || n == "default" || n == "generated" || n == "using" || n == "with_check";
+}
+
+// Deferred expressions travel from the server as "\x01<request>\x02<node tree>\x03" inside an attribute value and are
+// kept in the snapshot as "\x01<serial>\x02<comparable form>\x03".
+constexpr char kOpen = '\x01', kMid = '\x02', kClose = '\x03';
+
+std::string token_sql(const std::string& request_sql, const std::string& tree_sql) {
+    return "chr(1) || " + request_sql + " || chr(2) || " + tree_sql + " || chr(3)";
+}
+
 struct Reader {
     PgConn& conn;
     Snapshot& snap;
-    std::unordered_map<std::string, std::string> acls;  // (owner, aclitem[] text) -> rendered; most objects share a few
+    std::unordered_map<std::string, std::string> acls = {};  // (owner, aclitem[] text) -> rendered; most objects share a few
+    bool on_demand = false;
+    // Column names by attnum per table (on demand only), to read the column numbers in node trees.
+    std::unordered_map<std::string, std::vector<std::string>> layouts = {};
+    std::vector<size_t> unpromised = {};  // deferred expressions whose comparable form promises nothing: spelled at once
 
     // The owner of a loaded relation (a column's table, an owned sequence's table), for ACLs of its parts.
     std::string owner_of_relation(const std::string& id) const {
@@ -133,6 +150,27 @@ struct Reader {
             if (owner != it->second.attrs.end()) return owner->second;
         }
         return "";
+    }
+
+    // Registers the server's deferred segments of a value and rewrites them into snapshot tokens.
+    std::string take_deferred(const std::string& value, const std::string& key, const std::string& attr, const std::string& table) {
+        std::string out;
+        auto layout = layouts.find(table);
+        size_t i = 0;
+        while (true) {
+            size_t open = value.find(kOpen, i), mid = value.find(kMid, open), close = value.find(kClose, mid);
+            if (open == std::string::npos || mid == std::string::npos || close == std::string::npos) break;
+            out.append(value, i, open - i);
+            const size_t serial = snap.deferred.size();
+            snap.deferred.push_back({value.substr(open + 1, mid - open - 1), key, attr});
+            std::optional<std::string> form =
+                comparable_node_tree(value.substr(mid + 1, close - mid - 1), layout == layouts.end() ? nullptr : &layout->second);
+            if (!form) unpromised.push_back(serial);
+            out += kOpen + std::to_string(serial) + kMid + (form ? *form : std::string("?")) + kClose;
+            i = close + 1;
+        }
+        out.append(value, i, std::string::npos);
+        return out;
     }
 
     // Runs one query; each row becomes an object. Columns: kind, id, parent, then attributes by name
@@ -147,8 +185,7 @@ struct Reader {
         int privileges = -1, owner = -1;
         for (int c = 0; c < r.cols(); ++c) {
             names.push_back(r.name(c));
-            const std::string& n = names.back();
-            expression.push_back(n == "definition" || n == "default" || n == "generated" || n == "using" || n == "with_check");
+            expression.push_back(is_expression_attr(names.back()));
             if (names.back() == "privileges") privileges = c;
             else if (names.back() == "owner") owner = c;
         }
@@ -159,33 +196,175 @@ struct Reader {
             o.kind = r.get(i, 0);
             o.id = r.get(i, 1);
             o.parent = r.get(i, 2);
-            for (int c = 3; c < r.cols(); ++c) {
-                if (r.is_null(i, c)) continue;
-                if (c != privileges) {
-                    o.attrs.emplace_hint(o.attrs.end(), names[c], expression[c] ? normalize_expression(r.get(i, c)) : r.get(i, c));
-                    continue;
-                }
-                std::string who = owner >= 0 && !r.is_null(i, owner) ? r.get(i, owner) : owner_of_relation(o.parent);
-                std::string acl = r.get(i, c);
-                std::string key = std::to_string(who.size()) + ':' + who + acl;
-                auto it = acls.find(key);
-                if (it == acls.end()) {
-                    std::string rendered = render_acl(acl, who);
-                    it = acls.emplace(std::move(key), rendered.empty() && owner >= 0 ? "none" : rendered).first;
-                }
-                if (!it->second.empty()) o.attrs.emplace_hint(o.attrs.end(), names[c], it->second);
-            }
             if (o.kind != kind) {
                 kind = o.kind;
                 key_prefix = snapshot_key(kind, "");
             }
             std::string key = key_prefix + o.id;
+            for (int c = 3; c < r.cols(); ++c) {
+                if (r.is_null(i, c)) continue;
+                if (c != privileges) {
+                    std::string v = r.get(i, c);
+                    if (on_demand && v.find(kOpen) != std::string::npos) v = take_deferred(v, key, names[c], o.parent);
+                    else if (expression[c]) v = normalize_expression(v);
+                    o.attrs.emplace_hint(o.attrs.end(), names[c], std::move(v));
+                    continue;
+                }
+                std::string who = owner >= 0 && !r.is_null(i, owner) ? r.get(i, owner) : owner_of_relation(o.parent);
+                std::string acl = r.get(i, c);
+                std::string acl_key = std::to_string(who.size()) + ':' + who + acl;
+                auto it = acls.find(acl_key);
+                if (it == acls.end()) {
+                    std::string rendered = render_acl(acl, who);
+                    it = acls.emplace(std::move(acl_key), rendered.empty() && owner >= 0 ? "none" : rendered).first;
+                }
+                if (!it->second.empty()) o.attrs.emplace_hint(o.attrs.end(), names[c], it->second);
+            }
             hint = snap.objects.insert_or_assign(hint, std::move(key), std::move(o));
+        }
+    }
+
+    // Column names by attnum of every table loaded so far (before positions are renumbered).
+    void record_layouts() {
+        const std::string prefix = snapshot_key("column", "");
+        for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            const CatalogObject& o = it->second;
+            auto pos = o.attrs.find(kColumnPositionAttr);
+            if (pos == o.attrs.end()) continue;
+            size_t attnum = std::stoul(pos->second);
+            auto& names = layouts[o.parent];
+            if (names.size() <= attnum) names.resize(attnum + 1);
+            names[attnum] = o.id.substr(o.parent.size() + 1);
         }
     }
 };
 
 }  // namespace
+
+std::optional<std::string> comparable_node_tree(const std::string& tree, const std::vector<std::string>* columns) {
+    // OIDs below FirstUnpinnedObjectId (12000) come from PostgreSQL's catalog data, the same in every database of a
+    // version; objects initdb creates later (system collations among them) and user objects are numbered per cluster
+    // or per database.
+    constexpr unsigned long long kStableOidLimit = 12000;
+    const size_t n = tree.size();
+    const char* t = tree.data();
+    std::string out;
+    out.reserve(n);
+    auto is_digit = [&](size_t k) { return k < n && t[k] >= '0' && t[k] <= '9'; };
+    // The unsigned number at k (its end in `end`), saturated: only whether it reaches the limit matters.
+    auto number = [&](size_t k, size_t& end) {
+        unsigned long long v = 0;
+        for (end = k; is_digit(end); ++end) v = v > kStableOidLimit ? v : v * 10 + static_cast<unsigned>(t[end] - '0');
+        return v;
+    };
+    size_t copied = 0;  // out holds tree[0, copied) as rewritten
+    for (size_t i = 0; i < n;) {
+        const char c = t[i];
+        if (c == '\\') {  // an escaped character of a token: never a field or a number of its own
+            i += 2;
+            continue;
+        }
+        if (c == ':' && i + 1 < n && t[i + 1] != ' ') {
+            size_t end = i + 1;
+            while (end < n && (std::isalnum(static_cast<unsigned char>(t[end])) || t[end] == '_')) ++end;
+            const std::string_view field(t + i + 1, end - i - 1);
+            if ((field == "location" || field == "varattno" || field == "varattnosyn") && end + 1 < n && t[end] == ' ') {
+                size_t num = end + 1, num_end = num;
+                const bool negative = t[num] == '-';
+                const unsigned long long value = number(num + (negative ? 1 : 0), num_end);
+                if (num_end > num + (negative ? 1 : 0)) {
+                    out.append(t + copied, i - copied);
+                    copied = i = num_end;
+                    if (field == "location") continue;  // where in the statement text it was written: not its meaning
+                    if (!columns || negative || value == 0 || value >= columns->size() || (*columns)[value].empty())
+                        return std::nullopt;
+                    out.append(":").append(field).append(" ").append((*columns)[value]);
+                    continue;
+                }
+            }
+            i = end;
+            continue;
+        }
+        if (is_digit(i)) {
+            size_t end;
+            const unsigned long long value = number(i, end);
+            // Digits inside a word (an identifier) are not a number of their own.
+            const bool standalone = (i == 0 || t[i - 1] == ' ' || t[i - 1] == '(' || t[i - 1] == '[') &&
+                                    (end == n || t[end] == ' ' || t[end] == ')' || t[end] == ']' || t[end] == '}');
+            if (standalone && value >= kStableOidLimit) return std::nullopt;
+            i = end;
+            continue;
+        }
+        ++i;
+    }
+    out.append(t + copied, n - copied);
+    return out;
+}
+
+bool same_value(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    if (a.find(kOpen) == std::string::npos || b.find(kOpen) == std::string::npos) return false;
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i] == kOpen && b[j] == kOpen) {  // skip both serials; the comparable forms after them are compared
+            i = a.find(kMid, i);
+            j = b.find(kMid, j);
+            if (i == std::string::npos || j == std::string::npos) return false;
+            continue;
+        }
+        if (a[i] != b[j]) return false;
+        ++i, ++j;
+    }
+    return i == a.size() && j == b.size();
+}
+
+std::vector<size_t> deferred_serials(const std::string& text) {
+    std::vector<size_t> out;
+    for (size_t i = text.find(kOpen); i != std::string::npos; i = text.find(kOpen, i + 1)) {
+        size_t mid = text.find(kMid, i);
+        if (mid == std::string::npos) break;
+        out.push_back(std::stoul(text.substr(i + 1, mid - i - 1)));
+    }
+    return out;
+}
+
+void resolve_deferred(PgConn& conn, Snapshot& snap, const std::vector<size_t>& serials) {
+    std::string ids = "{", kinds = "{", oids = "{", columns = "{";
+    size_t count = 0;
+    for (size_t serial : serials) {
+        if (serial >= snap.deferred.size()) continue;
+        const std::string& req = snap.deferred[serial].request;  // c<oid>, p<oid>, k<oid>.<column>
+        size_t dot = req.find('.');
+        const char* sep = count++ ? "," : "";
+        ids += sep + std::to_string(serial);
+        kinds += sep + req.substr(0, 1);
+        oids += sep + req.substr(1, dot == std::string::npos ? std::string::npos : dot - 1);
+        columns += sep + (dot == std::string::npos ? std::string("0") : req.substr(dot + 1));
+    }
+    if (count == 0) return;
+    PgResult r = conn.exec_params(
+        "SELECT r.i, CASE r.k WHEN 'c' THEN pg_get_constraintdef(r.o) "
+        "  WHEN 'p' THEN (SELECT pg_get_expr(x.indpred, x.indrelid) FROM pg_index x WHERE x.indexrelid = r.o) "
+        "  WHEN 'k' THEN pg_get_indexdef(r.o, r.n, false) END "
+        "FROM unnest($1::int[], $2::text[], $3::oid[], $4::int[]) AS r(i, k, o, n)",
+        {ids + "}", kinds + "}", oids + "}", columns + "}"});
+    for (int row = 0; row < r.rows(); ++row) {
+        const size_t serial = std::stoul(r.get(row, 0));
+        const DeferredExpr& d = snap.deferred[serial];
+        auto obj = snap.objects.find(d.key);
+        if (obj == snap.objects.end()) continue;
+        auto attr = obj->second.attrs.find(d.attr);
+        if (attr == obj->second.attrs.end()) continue;
+        std::string& v = attr->second;
+        const std::string head = kOpen + std::to_string(serial) + kMid;
+        size_t at = v.find(head);
+        size_t close = at == std::string::npos ? at : v.find(kClose, at);
+        if (close == std::string::npos) continue;
+        v.replace(at, close - at + 1, r.get(row, 1));  // NULL (the object went away meanwhile) reads as empty
+        // Spelled whole again: normalized as a value read spelled (see Reader::load).
+        if (v.find(kOpen) == std::string::npos && is_expression_attr(d.attr)) v = normalize_expression(v);
+    }
+}
 
 std::string snapshot_key(const std::string& kind, const std::string& id) {
     return std::to_string(kind_rank(kind) + 10) + kind + ":" + id;
@@ -209,13 +388,38 @@ const CatalogObject& default_public_schema() {
     return o;
 }
 
-Snapshot read_snapshot(PgConn& conn) {
+Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     Snapshot snap;
     snap.server_version = conn.server_version();
-    Reader rd{conn, snap, {}};
+    Reader rd{conn, snap};
+    rd.on_demand = mode == Deparse::on_demand;
     // One short read-only transaction with a consistent view of the catalog.
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
+        if (rd.on_demand) {
+            // What, besides a node tree, decides how PostgreSQL spells it: the version (OIDs and deparser), the
+            // settings constants are written with, the search path, and user objects named like built-in ones
+            // (which make PostgreSQL qualify the built-in's name).
+            auto same_name = [](const std::string& column, const std::string& catalog, const std::string& ns) {
+                return " IN (SELECT " + column + " FROM " + catalog + " WHERE " + ns + " = 'pg_catalog'::regnamespace)";
+            };
+            PgResult r = conn.exec(
+                "SELECT concat_ws(';', current_setting('server_version_num'), current_setting('DateStyle'), current_setting('IntervalStyle'), "
+                "  current_setting('TimeZone'), current_setting('extra_float_digits'), current_setting('bytea_output'), "
+                "  current_setting('quote_all_identifiers'), current_setting('standard_conforming_strings'), current_schemas(true)::text, "
+                "  (SELECT string_agg(x, ',' ORDER BY x COLLATE \"C\") FROM ("
+                "    SELECT 'f ' || p.pronamespace::regnamespace::text || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')' "
+                "      FROM pg_proc p WHERE p.oid >= 16384 AND p.proname" + same_name("proname", "pg_proc", "pronamespace") +
+                "    UNION ALL SELECT 'o ' || o.oprnamespace::regnamespace::text || '.' || o.oprname || '(' || o.oprleft::regtype::text || ',' || o.oprright::regtype::text || ')' "
+                "      FROM pg_operator o WHERE o.oid >= 16384 AND o.oprname" + same_name("oprname", "pg_operator", "oprnamespace") +
+                "    UNION ALL SELECT 't ' || t.typnamespace::regnamespace::text || '.' || quote_ident(t.typname) "
+                "      FROM pg_type t WHERE t.oid >= 16384 AND t.typname" + same_name("typname", "pg_type", "typnamespace") +
+                "    UNION ALL SELECT 'l ' || l.collnamespace::regnamespace::text || '.' || quote_ident(l.collname) "
+                "      FROM pg_collation l WHERE l.oid >= 16384 AND l.collname" + same_name("collname", "pg_collation", "collnamespace") +
+                "    UNION ALL SELECT 'c ' || c.castsource::regtype::text || '>' || c.casttarget::regtype::text || ':' || c.castcontext::text "
+                "      FROM pg_cast c WHERE c.oid >= 16384) u(x)))");
+            snap.deparse_context = r.get(0, 0);
+        }
         // Schemas, public included: it is dropped again below while it is as a fresh database has it.
         rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', ") + owner_and_acl("n.nspowner", "n.nspacl", 'n') +
                 ", dsc.description AS comment FROM pg_namespace n" + comment_join("dsc", "pg_namespace", "n.oid") + "WHERE " +
@@ -244,7 +448,7 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  CASE c.relkind WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' ELSE 'regular' END AS table_kind, "
                 "  CASE c.relpersistence WHEN 'u' THEN 'unlogged' END AS persistence, "
                 "  CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key, "
-                "  CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound, "
+                "  CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, 0) END AS partition_bound, "
                 "  array_to_string(c.reloptions, ',') AS reloptions, "
                 "  CASE WHEN c.relrowsecurity THEN 'enabled' END AS row_security, "
                 "  CASE WHEN c.relforcerowsecurity THEN 'forced' END AS row_security_force, "
@@ -291,6 +495,7 @@ Snapshot read_snapshot(PgConn& conn) {
                 column_from +
                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND " + kUserNamespace +
                 " AND " + not_extension_member("pg_class", "c.oid"));
+        if (rd.on_demand) rd.record_layouts();
         // A partition's column is implied by its parent's, except what a partition may set on its own (a default,
         // NOT NULL, storage, statistics, options, a comment): a column that deviates from its parent's is an object
         // of the partition (without position: partitions attached later may order their columns differently).
@@ -338,14 +543,16 @@ Snapshot read_snapshot(PgConn& conn) {
             "  FROM (SELECT x.oid, x.conrelid, x.confrelid, u.attnum, u.fattnum, u.ord FROM con x "
             "        CROSS JOIN LATERAL ROWS FROM (unnest(x.conkey), unnest(x.confkey)) WITH ORDINALITY AS u(attnum, fattnum, ord) "
             "        WHERE x.contype IN ('p', 'u', 'f')) k "
-            "  JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.attnum "
-            "  LEFT JOIN pg_attribute fa ON fa.attrelid = k.confrelid AND fa.attnum = k.fattnum "
+            // Column names by index lookups, fenced (OFFSET 0) so that the planner, which expects a few keys here,
+            // does not hash all of pg_attribute instead.
+            "  CROSS JOIN LATERAL (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = k.attnum OFFSET 0) a "
+            "  LEFT JOIN LATERAL (SELECT fa.attname FROM pg_attribute fa WHERE fa.attrelid = k.confrelid AND fa.attnum = k.fattnum OFFSET 0) fa ON true "
             "  GROUP BY k.oid), "
             "included AS ("
             "  SELECT x.oid, string_agg(quote_ident(a.attname), ', ' ORDER BY u.ord) AS include_list "
             "  FROM con x JOIN pg_index i ON i.indexrelid = x.conindid "
             "  CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) "
-            "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum "
+            "  CROSS JOIN LATERAL (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum OFFSET 0) a "
             "  WHERE x.contype IN ('p', 'u') AND u.ord > i.indnkeyatts GROUP BY x.oid) "
             "SELECT 'constraint', x.table_id || '.' || quote_ident(x.conname), x.table_id, "
             "  CASE x.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' END AS constraint_type, "
@@ -359,6 +566,9 @@ Snapshot read_snapshot(PgConn& conn) {
             "      || CASE x.confdeltype WHEN 'r' THEN ' ON DELETE RESTRICT' WHEN 'c' THEN ' ON DELETE CASCADE' WHEN 'n' THEN ' ON DELETE SET NULL' WHEN 'd' THEN ' ON DELETE SET DEFAULT' ELSE '' END "
             "      || coalesce(' (' || (SELECT string_agg(quote_ident(da.attname), ', ' ORDER BY d.ord) FROM unnest(x.confdelsetcols) WITH ORDINALITY d(attnum, ord) "
             "         JOIN pg_attribute da ON da.attrelid = x.conrelid AND da.attnum = d.attnum) || ')', '') "
+            "    " + (rd.on_demand ? "WHEN 'c' THEN " + token_sql("'c' || x.oid",
+                "CASE WHEN x.connoinherit THEN 'NO INHERIT ' ELSE '' END || CASE WHEN x.convalidated THEN '' ELSE 'NOT VALID ' END || x.conbin::text") + " "
+                : std::string()) +
             "    ELSE pg_get_constraintdef(x.oid) END "
             "  || CASE WHEN x.contype IN ('p', 'u') THEN coalesce(' INCLUDE (' || inc.include_list || ')', '') "
             "       || coalesce(' WITH (' || array_to_string(ixc.reloptions, ', ') || ')', '') "
@@ -380,7 +590,7 @@ Snapshot read_snapshot(PgConn& conn) {
         // go through PostgreSQL's deparser.
         rd.load(std::string(
             "WITH idx AS MATERIALIZED ("
-            "  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnullsnotdistinct, i.indisvalid, i.indnkeyatts, i.indpred, "
+            "  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnullsnotdistinct, i.indisvalid, i.indnkeyatts, i.indpred, i.indexprs, "
             "    i.indkey, i.indclass, i.indoption, i.indcollation, ic.relname AS index_name, ic.relkind AS index_kind, "
             "    ic.reloptions AS index_options, ic.relam, ic.reltablespace, c.oid AS table_oid, c.relname AS table_name, "
             "    c.relkind AS table_kind, n.nspname "
@@ -394,14 +604,17 @@ Snapshot read_snapshot(PgConn& conn) {
             "    string_agg(k.def, ', ' ORDER BY k.ord) FILTER (WHERE k.ord <= k.indnkeyatts) AS key_list, "
             "    string_agg(k.def, ', ' ORDER BY k.ord) FILTER (WHERE k.ord > k.indnkeyatts) AS include_list "
             "  FROM (SELECT x.indexrelid, x.indnkeyatts, u.ord, "
-            "      CASE WHEN u.attnum = 0 THEN pg_get_indexdef(x.indexrelid, u.ord::int, false) ELSE quote_ident(att.attname) END "
+            "      CASE WHEN u.attnum = 0 THEN " + (rd.on_demand ? token_sql("'k' || x.indexrelid || '.' || u.ord", "u.ord || ' ' || x.indexprs::text")
+                                                       : std::string("pg_get_indexdef(x.indexrelid, u.ord::int, false)")) +
+            " ELSE quote_ident(att.attname) END "
             "      || CASE WHEN u.coll <> 0 AND u.coll IS DISTINCT FROM att.attcollation THEN ' COLLATE ' || quote_ident(coll.collname) ELSE '' END "
             "      || CASE WHEN opc.oid IS NOT NULL AND NOT opc.opcdefault THEN ' ' || quote_ident(opc.opcname) ELSE '' END "
             "      || CASE WHEN u.opt & 1 = 1 THEN ' DESC' ELSE '' END "
             "      || CASE WHEN u.opt & 1 = 1 AND u.opt & 2 = 0 THEN ' NULLS LAST' WHEN u.opt & 1 = 0 AND u.opt & 2 = 2 THEN ' NULLS FIRST' ELSE '' END AS def "
             "    FROM idx x CROSS JOIN LATERAL ROWS FROM (unnest(x.indkey::int2[]), unnest(x.indclass::oid[]), unnest(x.indoption::int2[]), "
             "         unnest(x.indcollation::oid[])) WITH ORDINALITY AS u(attnum, opclass, opt, coll, ord) "
-            "    LEFT JOIN pg_attribute att ON att.attrelid = x.indrelid AND att.attnum = u.attnum "
+            // Fenced index lookups, not a hash of all of pg_attribute (see the constraints' key columns).
+            "    LEFT JOIN LATERAL (SELECT a.attname, a.attcollation FROM pg_attribute a WHERE a.attrelid = x.indrelid AND a.attnum = u.attnum OFFSET 0) att ON true "
             "    LEFT JOIN pg_opclass opc ON opc.oid = u.opclass "
             "    LEFT JOIN pg_collation coll ON coll.oid = u.coll) k "
             "  GROUP BY k.indexrelid) "
@@ -412,7 +625,8 @@ Snapshot read_snapshot(PgConn& conn) {
             "    || CASE WHEN x.indnullsnotdistinct THEN ' NULLS NOT DISTINCT' ELSE '' END "
             "    || coalesce(' WITH (' || array_to_string(x.index_options, ', ') || ')', '') "
             "    || coalesce(' TABLESPACE ' || quote_ident(ts.spcname), '') "
-            "    || coalesce(' WHERE (' || pg_get_expr(x.indpred, x.indrelid) || ')', '') AS definition, "
+            "    || coalesce(' WHERE (' || " + (rd.on_demand ? token_sql("'p' || x.indexrelid", "x.indpred::text") : std::string("pg_get_expr(x.indpred, x.indrelid)")) +
+            " || ')', '') AS definition, "
             "  CASE WHEN NOT x.indisvalid THEN 'invalid' END AS validity, "
             "  CASE WHEN x.index_kind = 'I' THEN NULLIF((SELECT count(*) FROM pg_inherits pt JOIN pg_class ptc ON ptc.oid = pt.inhrelid "
             "     WHERE pt.inhparent = x.table_oid AND ptc.relkind <> 'f' AND NOT EXISTS (SELECT 1 FROM pg_inherits ih JOIN pg_index pi ON pi.indexrelid = ih.inhrelid "
@@ -527,6 +741,9 @@ Snapshot read_snapshot(PgConn& conn) {
                 "  pg_get_userbyid(e.evtowner) AS owner, dsc.description AS comment "
                 "FROM pg_event_trigger e JOIN pg_proc f ON f.oid = e.evtfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace" +
                 comment_join("dsc", "pg_event_trigger", "e.oid") + "WHERE " + not_extension_member("pg_event_trigger", "e.oid"));
+        // Deferred expressions whose comparable form promises nothing are spelled now, so that every one left
+        // deferred compares equal exactly when its spelling would.
+        if (!rd.unpromised.empty()) resolve_deferred(conn, snap, rd.unpromised);
         conn.exec("COMMIT");
     } catch (...) {
         try {
@@ -542,9 +759,12 @@ Snapshot read_snapshot(PgConn& conn) {
     if (pub != snap.objects.end() && pub->second.attrs == default_public_schema().attrs) snap.objects.erase(pub);
     // Columns arrive with their attnum, which dropped columns leave gaps in: renumber 1..n per table here
     // rather than with a window function on the server.
-    std::map<std::string, std::vector<std::pair<int, CatalogObject*>>> by_table;
-    for (auto& [key, o] : snap.objects) {
-        if (o.kind != "column") continue;
+    // Columns sit together in key order: only their range is walked.
+    std::unordered_map<std::string, std::vector<std::pair<int, CatalogObject*>>> by_table;
+    const std::string column_prefix = snapshot_key("column", "");
+    for (auto c = snap.objects.lower_bound(column_prefix);
+         c != snap.objects.end() && c->first.compare(0, column_prefix.size(), column_prefix) == 0; ++c) {
+        CatalogObject& o = c->second;
         auto it = o.attrs.find(kColumnPositionAttr);
         if (it != o.attrs.end()) by_table[o.parent].push_back({std::stoi(it->second), &o});
     }

@@ -3,6 +3,7 @@
 // (one per object kind, never one per table), so the cost does not grow with round trips.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,22 @@ struct CatalogObject {
     std::map<std::string, std::string> attrs;  // the definition; compared attribute by attribute
 };
 
+// An expression whose deparsing (pg_get_constraintdef, pg_get_expr, pg_get_indexdef) was put off: in attribute
+// values it stands as a token "\x01<serial>\x02<comparable form>\x03" until resolve_deferred() replaces it.
+struct DeferredExpr {
+    std::string request;  // what to ask the server: c<constraint oid>, p<index oid> (predicate), k<index oid>.<column>
+    std::string key;      // snapshot key of the object holding it
+    std::string attr;     // attribute holding it
+};
+
 struct Snapshot {
     std::string server_version;
     std::map<std::string, CatalogObject> objects;  // keyed by kind + ":" + id, so iteration is deterministic
+    // Only for snapshots read with Deparse::on_demand. Deferred expressions by serial, and what must be equal
+    // between two servers for equal comparable forms to mean equal deparsed text (version, output settings,
+    // user objects that could change how built-in ones are spelled).
+    std::vector<DeferredExpr> deferred;
+    std::string deparse_context;
 };
 
 // Attributes that describe physical placement, not the schema; compared only when policy asks.
@@ -29,7 +43,25 @@ inline constexpr const char* kColumnPositionAttr = "position";
 // Owners (attribute "owner") and ACLs ("privileges": sorted grantee=privileges/grantor items, the owner written
 // <owner>, everyone PUBLIC, NULL read as PostgreSQL's default ACL) are always read; the diff compares them only
 // when its policy asks.
-Snapshot read_snapshot(PgConn& conn);
+// Deparse::now spells every expression (the model `pggate snapshot` writes and lock files hold). Deparse::on_demand
+// is for comparing two live databases: CHECK expressions and index predicates and expressions (the deparsing of
+// which opens every table, tens of microseconds each) are read as their stored node trees and compared in that
+// form; resolve_deferred() spells those that a comparison needs. A node tree stands in only when its comparable
+// form guarantees the spelling (see comparable_node_tree); the others are spelled before read_snapshot returns.
+enum class Deparse { now, on_demand };
+Snapshot read_snapshot(PgConn& conn, Deparse mode = Deparse::now);
+// Spells the deferred expressions with these serials (in the database `snap` was read from) into their values.
+void resolve_deferred(PgConn& conn, Snapshot& snap, const std::vector<size_t>& serials);
+// Serials of the deferred expressions a text (an attribute value, a rendered definition) holds.
+std::vector<size_t> deferred_serials(const std::string& text);
+// Attribute values compared with deferred expressions' serials left out (they number each side's own list).
+bool same_value(const std::string& a, const std::string& b);
+// A node tree (pg_node_tree text) in a form that is equal between two databases only if PostgreSQL deparses both
+// the same way there: source locations dropped, column numbers replaced by the names `columns` gives them
+// (indexed by attnum). nullopt when that cannot be promised: a column it does not know, or any number that could
+// be the OID of a user object (>= 12000: OIDs below are PostgreSQL's own, fixed per version; user objects' differ
+// between databases).
+std::optional<std::string> comparable_node_tree(const std::string& tree, const std::vector<std::string>* columns);
 // The public schema as a fresh database (PostgreSQL 15 and later) has it. Snapshots leave it out while it is
 // like this, so a snapshot without it stands for this one.
 const CatalogObject& default_public_schema();

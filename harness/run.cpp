@@ -22,6 +22,7 @@
 #include "gates/schema-equality/schema_equality_gate.h"
 #include "harness/catalog.h"
 #include "harness/config.h"
+#include "harness/live_diff.h"
 #include "harness/pg.h"
 #include "harness/process.h"
 #include "harness/provider.h"
@@ -673,20 +674,18 @@ int diff_command(const DiffOptions& opts) {
         if (colon == std::string::npos) policy.ignore.push_back({"*", ig});
         else policy.ignore.push_back({ig.substr(0, colon), ig.substr(colon + 1)});
     }
-    Snapshot a, b;
     auto t = std::chrono::steady_clock::now();
+    LiveDiff live;
     try {
-        // Both snapshots at once: two connections, two servers' (or one server's) work in parallel.
-        auto fa = std::async(std::launch::async, [&] { PgConn c(opts.dsn_a); return read_snapshot(c); });
-        auto fb = std::async(std::launch::async, [&] { PgConn c(opts.dsn_b); return read_snapshot(c); });
-        a = fa.get();
-        b = fb.get();
+        live = diff_databases(opts.dsn_a, opts.dsn_b, policy);
     } catch (const PgError& e) {
         print_error(e.what());
         return 2;
     }
+    const Snapshot& a = live.reference;
+    const Snapshot& b = live.other;
     std::string name_a = redact_conninfo(opts.dsn_a), name_b = redact_conninfo(opts.dsn_b);
-    auto findings = schema_findings(a, b, "A", "B", policy);
+    auto findings = schema_findings(live.differences, "A", "B", policy);
     int errors = 0;
     for (const auto& f : findings) errors += f.severity == "error";
     if (opts.format == "json") {

@@ -66,6 +66,14 @@ std::string render(const CatalogObject& o, const DiffPolicy& policy, std::string
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
+// Attribute maps compared as same_value compares values (deferred expressions by their comparable forms).
+bool same_attrs(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+    if (a.size() != b.size()) return false;
+    for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j)
+        if (i->first != j->first || !same_value(i->second, j->second)) return false;
+    return true;
+}
+
 // The schema part of a quote_ident'ed identity ("public" of public.t, "My S" of "My S".t); empty when none.
 std::string schema_of(const std::string& id) {
     bool quoted = false;
@@ -405,7 +413,7 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
             auto it = match.renamed_from.find(r->id);
             if (it != match.renamed_from.end()) renamed_from = &it->second;
         }
-        if (r && o && r->attrs == o->attrs && r->parent == o->parent && !renamed_from) return;  // the common case, decided without any allocation
+        if (r && o && same_attrs(r->attrs, o->attrs) && r->parent == o->parent && !renamed_from) return;  // the common case, decided without any allocation
         if ((!r || !o) && only_uncompared(r ? *r : *o, policy)) return;
         const CatalogObject& any = r ? *r : *o;
         SchemaDifference d{any.kind, any.id, "", "", "", {}};
@@ -435,7 +443,7 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
                     name = a->first, va = a->second, vb = b->second;
                     ++a, ++b;
                 }
-                if (va == vb || !attr_compared(name, policy)) continue;
+                if (same_value(va, vb) || !attr_compared(name, policy)) continue;
                 if (name == "differs_from_parent" && compared_value(name, va, policy) == compared_value(name, vb, policy)) continue;
                 if (name == "not_null" && any.kind == "column" &&
                     ((va == "true" && pk_columns(true).count(any.id) && !pk_columns(false).count(any.id)) ||

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/catalog.h"
+#include "harness/live_diff.h"
 #include "harness/pg.h"
 #include "harness/run.h"
 #include "harness/schema_diff.h"
@@ -40,7 +41,8 @@ Snapshot snapshot_of(const std::string& sql, Database* keep = nullptr) {
 // Snapshots of several scripts, each applied to its own fresh database from TestServer::create. Identical
 // scripts share one database (many cases start from the same base schema). The databases are created one by
 // one (the server serializes that anyway), then filled and read by a few workers at once.
-std::vector<Snapshot> snapshots_of(const std::vector<std::string>& scripts, std::vector<Database>* used = nullptr) {
+std::vector<Snapshot> snapshots_of(const std::vector<std::string>& scripts, std::vector<Database>* used = nullptr,
+                                   std::vector<Database>* per_script = nullptr) {
     std::map<std::string, size_t> unique_index;
     std::vector<std::string> unique;
     std::vector<size_t> slot(scripts.size());
@@ -73,6 +75,8 @@ std::vector<Snapshot> snapshots_of(const std::vector<std::string>& scripts, std:
         if (!errors[i].empty()) throw std::runtime_error("script failed: " + errors[i] + "\n" + unique[i]);
     std::vector<Snapshot> out;
     for (size_t i = 0; i < scripts.size(); ++i) out.push_back(snaps[slot[i]]);
+    if (per_script)
+        for (size_t i = 0; i < scripts.size(); ++i) per_script->push_back(dbs[slot[i]]);
     return out;
 }
 
@@ -1103,6 +1107,178 @@ TEST(CatalogPartitions, ChangedBoundIsOneFindingEitherWay) {
         EXPECT_EQ(both[0].kind + "." + both[0].change + " " + both[0].id, "partition.missing public.m_2025") << mode;
         EXPECT_EQ(both[1].kind + "." + both[1].change + " " + both[1].id, "partition.extra public.m_2025h1") << mode;
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 6. `pggate diff` on live databases defers deparsing: it must find exactly what fully spelled snapshots find.
+
+// Runs fn(i) for i in [0, n) on a few workers.
+template <class Fn>
+void in_parallel(size_t n, Fn fn) {
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 4; ++w)
+        workers.emplace_back([&] {
+            for (size_t i = next++; i < n; i = next++) fn(i);
+        });
+    for (auto& t : workers) t.join();
+}
+
+bool has_deferred_token(const std::vector<SchemaDifference>& diffs) {
+    for (const auto& d : diffs)
+        if (!deferred_serials(d.reference_definition).empty() || !deferred_serials(d.other_definition).empty()) return true;
+    return false;
+}
+
+// Every pair of the single-change and built-differently batteries, both ways and with partitions matched by bound:
+// the live diff's differences equal the full snapshots' differences, field by field.
+TEST(LiveDiff, SameDifferencesAsFullSnapshotsOnEveryCase) {
+    std::vector<std::string> scripts, names;
+    for (const auto& c : change_cases()) {
+        scripts.push_back(c.base);
+        scripts.push_back(c.base + c.change);
+        names.push_back(c.name);
+    }
+    for (const auto& c : equal_cases()) {
+        scripts.push_back(c.a);
+        scripts.push_back(c.b);
+        names.push_back(c.name);
+    }
+    std::vector<Database> dbs;
+    auto snaps = snapshots_of(scripts, nullptr, &dbs);
+    DiffPolicy by_bounds;
+    by_bounds.partitions = "by-bounds";
+    const std::vector<std::pair<const char*, DiffPolicy>> policies{{"default", DiffPolicy{}}, {"by-bounds", by_bounds}};
+    std::vector<std::string> failures(names.size());
+    in_parallel(names.size(), [&](size_t i) {
+        for (int reversed = 0; reversed < 2; ++reversed) {
+            const size_t r = 2 * i + reversed, o = 2 * i + 1 - reversed;
+            for (const auto& [policy_name, policy] : policies) {
+                if (reversed && std::string(policy_name) != "default") continue;
+                std::string expected = describe(diff_snapshots(snaps[r], snaps[o], policy));
+                try {
+                    LiveDiff live = diff_databases(dbs[r].conninfo, dbs[o].conninfo, policy);
+                    std::string got = describe(live.differences);
+                    if (got != expected || has_deferred_token(live.differences))
+                        failures[i] += std::string(reversed ? "reversed, " : "") + policy_name + ":\n  expected:\n" + expected + "  got:\n" + got;
+                } catch (const std::exception& e) {
+                    failures[i] += std::string(policy_name) + ": " + e.what() + "\n";
+                }
+            }
+        }
+    });
+    for (size_t i = 0; i < names.size(); ++i) EXPECT_TRUE(failures[i].empty()) << names[i] << ":\n" << failures[i];
+}
+
+struct LiveCase {
+    std::string name;
+    std::string a, b;
+    std::vector<std::string> expected;  // kind.change id of each finding, in order
+    bool deferred_equal = false;        // every deferred expression compared equal without being spelled
+};
+
+// Pairs aimed at what comparing node trees could get wrong.
+const std::vector<LiveCase>& live_cases() {
+    // With a CHECK that stays equal, so every case has a deferred expression.
+    static const std::string table = "CREATE TABLE t (id int PRIMARY KEY, a int, b text, CONSTRAINT t_b_check CHECK (b <> 'z'));";
+    static const std::vector<LiveCase> cases = {
+        {"CHECK expression differs", table + "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0);",
+         table + "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a >= 0);", {"constraint.changed public.t.t_a_check"}},
+        {"CHECK differs only in being NOT VALID", table + "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0);",
+         table + "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID;", {"constraint.changed public.t.t_a_check"}},
+        {"index predicate differs", table + "CREATE INDEX t_a_idx ON t (a) WHERE b IS NOT NULL;",
+         table + "CREATE INDEX t_a_idx ON t (a) WHERE b IS NULL;", {"index.changed public.t_a_idx"}},
+        {"index expression differs", table + "CREATE INDEX t_b_idx ON t (lower(b), (a + 1));",
+         table + "CREATE INDEX t_b_idx ON t (upper(b), (a + 1));", {"index.changed public.t_b_idx"}},
+        {"default differs", table + "ALTER TABLE t ALTER b SET DEFAULT 'x';", table + "ALTER TABLE t ALTER b SET DEFAULT 'y';",
+         {"column.changed public.t.b"}},
+        {"same expressions, columns in another order (column numbers differ)",
+         "CREATE TABLE t (id int, a int, b text, CONSTRAINT t_a_check CHECK (a > 0 AND b <> ''));"
+         "CREATE INDEX t_x_idx ON t ((a + 1), lower(b)) WHERE a > 0;",
+         "CREATE TABLE t (b text, id int); ALTER TABLE t ADD COLUMN a int;"
+         "ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0 AND b <> '');"
+         "CREATE INDEX t_x_idx ON t ((a + 1), lower(b)) WHERE a > 0;",
+         {}, true},
+        {"same column numbers, other columns (the column-order trap)",
+         "CREATE TABLE t (a int, b int, CONSTRAINT t_check CHECK (a > 0)); CREATE INDEX t_idx ON t ((a + 1)) WHERE a > 0;",
+         "CREATE TABLE t (b int, a int, CONSTRAINT t_check CHECK (b > 0)); CREATE INDEX t_idx ON t ((b + 1)) WHERE b > 0;",
+         {"constraint.changed public.t.t_check", "index.changed public.t_idx"}},
+        {"user types and functions built in another order (their OIDs differ)",
+         "CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE FUNCTION positive(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 > 0';"
+         "CREATE TABLE t (id int, m mood, CONSTRAINT t_m_check CHECK (m <> 'sad'), CONSTRAINT t_id_check CHECK (positive(id)));"
+         "CREATE INDEX t_m_idx ON t (m) WHERE m <> 'ok'; CREATE INDEX t_p_idx ON t (positive(id));",
+         "CREATE TABLE filler (x int); CREATE SEQUENCE filler_seq; CREATE FUNCTION positive(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 > 0';"
+         "CREATE TYPE mood AS ENUM ('sad', 'ok'); DROP TABLE filler; DROP SEQUENCE filler_seq;"
+         "CREATE TABLE t (id int, m mood, CONSTRAINT t_m_check CHECK (m <> 'sad'), CONSTRAINT t_id_check CHECK (positive(id)));"
+         "CREATE INDEX t_m_idx ON t (m) WHERE m <> 'ok'; CREATE INDEX t_p_idx ON t (positive(id));",
+         {}},
+        {"a user type's value differs",
+         "CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE TABLE t (id int, m mood, CONSTRAINT t_m_check CHECK (m <> 'sad'));",
+         "CREATE TABLE filler (x int); CREATE TYPE mood AS ENUM ('sad', 'ok'); DROP TABLE filler;"
+         "CREATE TABLE t (id int, m mood, CONSTRAINT t_m_check CHECK (m <> 'ok'));",
+         {"constraint.changed public.t.t_m_check"}},
+        {"a CHECK on a partition of its own, and one inherited",
+         "CREATE TABLE m (id int, v text, CHECK (v <> '')) PARTITION BY LIST (id);"
+         "CREATE TABLE m_1 PARTITION OF m FOR VALUES IN (1); ALTER TABLE m_1 ADD CONSTRAINT m_1_v_check CHECK (length(v) < 10);",
+         "CREATE TABLE m (id int, v text, CHECK (v <> '')) PARTITION BY LIST (id);"
+         "CREATE TABLE m_1 PARTITION OF m FOR VALUES IN (1); ALTER TABLE m_1 ADD CONSTRAINT m_1_v_check CHECK (length(v) < 11);",
+         {"constraint.changed public.m_1.m_1_v_check"}},
+        {"a function named like a built-in one changes how the built-in is spelled",
+         "CREATE TABLE t (id int, b varchar(10), CONSTRAINT t_b_check CHECK (lower(b) <> ''));",
+         "CREATE TABLE t (id int, b varchar(10), CONSTRAINT t_b_check CHECK (lower(b) <> ''));"
+         "CREATE FUNCTION public.lower(varchar) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT pg_catalog.lower($1::text)';",
+         {"function.extra public.lower(character varying)"}},
+    };
+    return cases;
+}
+
+TEST(LiveDiff, TrapsOfComparingNodeTrees) {
+    std::vector<std::string> scripts;
+    for (const auto& c : live_cases()) {
+        scripts.push_back(c.a);
+        scripts.push_back(c.b);
+    }
+    std::vector<Database> dbs;
+    auto snaps = snapshots_of(scripts, nullptr, &dbs);
+    for (size_t i = 0; i < live_cases().size(); ++i) {
+        const auto& c = live_cases()[i];
+        for (int reversed = 0; reversed < 2; ++reversed) {
+            const size_t r = 2 * i + reversed, o = 2 * i + 1 - reversed;
+            const std::string label = c.name + (reversed ? " (reversed)" : "");
+            LiveDiff live = diff_databases(dbs[r].conninfo, dbs[o].conninfo, DiffPolicy{});
+            auto full = diff_snapshots(snaps[r], snaps[o], DiffPolicy{});
+            EXPECT_EQ(describe(live.differences), describe(full)) << label;
+            std::vector<std::string> got;
+            for (const auto& d : live.differences) got.push_back(d.kind + "." + d.change + " " + d.id);
+            std::vector<std::string> expected = c.expected;
+            for (auto& e : expected) {
+                if (!reversed) break;
+                if (e.find(".extra ") != std::string::npos) e.replace(e.find(".extra "), 7, ".missing ");
+                else if (e.find(".missing ") != std::string::npos) e.replace(e.find(".missing "), 9, ".extra ");
+            }
+            EXPECT_EQ(got, expected) << label << "\n" << describe(live.differences);
+            EXPECT_FALSE(has_deferred_token(live.differences)) << label;
+            // The snapshots did defer expressions; where all compared equal by node tree, none had to be spelled.
+            EXPECT_FALSE(live.reference.deferred.empty()) << label;
+            if (c.deferred_equal) {
+                EXPECT_EQ(live.spelled, 0u) << label;
+            }
+        }
+    }
+}
+
+TEST(LiveDiff, ServersThatSpellConstantsDifferentlySpellEverything) {
+    // The same CHECK, read in sessions with other time zones: spelled, the constant reads differently, so full
+    // snapshots differ; comparing node trees would call them equal. The live diff must say what the full one says.
+    const std::string sql = "CREATE TABLE t (id int, ts timestamptz, CONSTRAINT t_ts_check CHECK (ts > '2024-01-01 00:00+00'));";
+    Database a = TestServer::shared().create("cat"), b = TestServer::shared().create("cat");
+    TestServer::shared().exec(a, sql + "ALTER DATABASE " + quote_ident(a.name) + " SET TimeZone = 'UTC';");
+    TestServer::shared().exec(b, sql + "ALTER DATABASE " + quote_ident(b.name) + " SET TimeZone = 'Asia/Tokyo';");
+    auto full = diff_snapshots(snapshot_db(a), snapshot_db(b), DiffPolicy{});
+    ASSERT_EQ(full.size(), 1u) << describe(full);
+    LiveDiff live = diff_databases(a.conninfo, b.conninfo, DiffPolicy{});
+    EXPECT_EQ(describe(live.differences), describe(full));
+    EXPECT_NE(live.reference.deparse_context, live.other.deparse_context);
 }
 
 }  // namespace

@@ -6,8 +6,13 @@ namespace pggate {
 
 std::vector<Finding> schema_findings(const Snapshot& reference, const Snapshot& other, const std::string& reference_name,
                                      const std::string& other_name, const SchemaPolicy& policy) {
+    return schema_findings(diff_snapshots(reference, other, policy), reference_name, other_name, policy);
+}
+
+std::vector<Finding> schema_findings(const std::vector<SchemaDifference>& differences, const std::string& reference_name,
+                                     const std::string& other_name, const SchemaPolicy& policy) {
     std::vector<Finding> out;
-    for (const auto& d : diff_snapshots(reference, other, policy)) {
+    for (const auto& d : differences) {
         Finding f;
         f.object = d.id;
         f.details["reference"] = reference_name;

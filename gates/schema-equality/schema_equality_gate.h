@@ -4,6 +4,7 @@
 
 #include "harness/catalog.h"
 #include "harness/replay.h"
+#include "harness/schema_diff.h"
 #include "reports/report.h"
 
 namespace pggate {
@@ -16,6 +17,9 @@ GateResult run_schema_equality_gate(const std::map<std::string, Snapshot>& snaps
 
 // The findings for one pair, shared with `pggate diff`.
 std::vector<Finding> schema_findings(const Snapshot& reference, const Snapshot& other, const std::string& reference_name,
+                                     const std::string& other_name, const SchemaPolicy& policy);
+// The same, from differences already computed (diff_databases).
+std::vector<Finding> schema_findings(const std::vector<SchemaDifference>& differences, const std::string& reference_name,
                                      const std::string& other_name, const SchemaPolicy& policy);
 
 }  // namespace pggate

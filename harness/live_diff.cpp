@@ -1,0 +1,54 @@
+#include "harness/live_diff.h"
+
+#include <future>
+#include <memory>
+#include <stdexcept>
+
+#include "harness/pg.h"
+
+namespace pggate {
+
+LiveDiff diff_databases(const std::string& dsn_reference, const std::string& dsn_other, const DiffPolicy& policy) {
+    LiveDiff out;
+    // Both snapshots at once: two connections, two servers' (or one server's) work in parallel. The connections stay
+    // open for spelling deferred expressions afterwards.
+    auto read = [](const std::string& dsn, Snapshot& into) {
+        auto conn = std::make_unique<PgConn>(dsn);
+        into = read_snapshot(*conn, Deparse::on_demand);
+        return conn;
+    };
+    auto fa = std::async(std::launch::async, read, std::cref(dsn_reference), std::ref(out.reference));
+    auto fb = std::async(std::launch::async, read, std::cref(dsn_other), std::ref(out.other));
+    std::unique_ptr<PgConn> ca = fa.get(), cb = fb.get();
+    auto spell = [&](const std::vector<size_t>& ra, const std::vector<size_t>& rb) {
+        auto other_side = std::async(std::launch::async, [&] { resolve_deferred(*cb, out.other, rb); });
+        resolve_deferred(*ca, out.reference, ra);
+        other_side.get();
+        out.spelled += ra.size() + rb.size();
+    };
+    if (out.reference.deparse_context != out.other.deparse_context) {
+        // The servers may spell equal node trees differently (another version, other output settings, user objects
+        // named like built-in ones): spell everything, as full snapshots would be.
+        std::vector<size_t> ra(out.reference.deferred.size()), rb(out.other.deferred.size());
+        for (size_t i = 0; i < ra.size(); ++i) ra[i] = i;
+        for (size_t i = 0; i < rb.size(); ++i) rb[i] = i;
+        spell(ra, rb);
+    }
+    // Equal comparable forms mean equal spellings, so only objects that differ can show a deferred expression in
+    // their definitions: spell those and compare again (they may then be equal after all). Spelling changes nothing
+    // but the objects spelled, so a second round finds none left.
+    for (int round = 0;; ++round) {
+        out.differences = diff_snapshots(out.reference, out.other, policy);
+        std::vector<size_t> ra, rb;
+        for (const auto& d : out.differences) {
+            for (size_t s : deferred_serials(d.reference_definition)) ra.push_back(s);
+            for (size_t s : deferred_serials(d.other_definition)) rb.push_back(s);
+        }
+        if (ra.empty() && rb.empty()) break;
+        if (round == 3) throw std::logic_error("internal: deferred expressions left after spelling them");
+        spell(ra, rb);
+    }
+    return out;
+}
+
+}  // namespace pggate
