@@ -350,10 +350,7 @@ TEST_P(MemoryScenario, ScopeKeyedQueriesPassAndTheScopelessOneFails) {
     std::vector<std::string> problems;
     PruningOptions pass = parse_partition_pruning_section(YAML::Load(kPruningPass), kMemory + "/pggate.yaml", kMemory, problems);
     ASSERT_TRUE(problems.empty()) << problems.front();
-    auto t0 = std::chrono::steady_clock::now();
     GateResult ok = run_partition_pruning_gate(pass, db.conninfo);  // seeds the database
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_LT(seconds, 10.0);
     EXPECT_EQ(ok.status, "pass") << all_messages(ok);
     EXPECT_EQ(ok.metrics.at("node-by-scope.public.memory_nodes.partitions_scanned"), 1);
     EXPECT_EQ(ok.metrics.at("node-by-scope.public.memory_nodes.partitions_total"), 32);
