@@ -221,9 +221,17 @@ private:
         if (store) store_cached_quirks(engine_, quirks_);
     }
 
+    void throw_if_exited() {
+        auto [status, code] = state();
+        if (status == "exited" || status == "dead" || status.empty())
+            throw ProvisionError("the container " + name_ + " (" + cfg_.image + ") exited during start-up" +
+                                 (code.empty() ? "" : " with code " + code) + ". Its log ends with:\n" + logs_tail());
+    }
+
     int published_port() {
         auto r = engine_command(engine_, {"port", name_, "5432/tcp"}, 30s);
         int port = parse_published_port(r.out);
+        if (port == 0) throw_if_exited();  // an exited container publishes nothing
         if (port == 0)
             throw ProvisionError(engine_.kind + " published no host port for the container's 5432/tcp (" + trimmed(r.err + r.out) +
                                  "). Check container.run_args (--network host, for one, disables publishing).");
@@ -263,10 +271,7 @@ private:
             if (ready) break;
             if (ms_since(last_state_check) > 250) {
                 last_state_check = std::chrono::steady_clock::now();
-                auto [status, code] = state();
-                if (status == "exited" || status == "dead" || status.empty())
-                    throw ProvisionError("the container " + name_ + " (" + cfg_.image + ") exited during start-up" +
-                                         (code.empty() ? "" : " with code " + code) + ". Its log ends with:\n" + logs_tail());
+                throw_if_exited();
             }
             if (ms_since(t) > static_cast<double>(cfg_.ready_timeout_ms))
                 throw ProvisionError("PostgreSQL in the container " + name_ + " (" + cfg_.image + ") did not accept a connection and SELECT 1 on 127.0.0.1:" +
