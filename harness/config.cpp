@@ -136,7 +136,7 @@ void read_string_map(Checker& c, const YAML::Node& n, const std::string& what, s
 
 void read_container(Checker& c, const YAML::Node& n, ContainerProviderConfig& out) {
     if (!c.is_map(n, "container")) return;
-    c.keys(n, "container", {"engine", "image", "run_args", "env", "settings", "runtime", "ulimits", "ready_timeout"});
+    c.keys(n, "container", {"engine", "image", "run_args", "env", "settings", "runtime", "ulimits", "ready_timeout", "tmpfs"});
     if (n["engine"]) {
         if (auto v = c.str(n["engine"], "container.engine")) {
             if (*v == "docker" || *v == "podman" || *v == "auto" || v->find('/') != std::string::npos) out.engine = *v;
@@ -167,6 +167,16 @@ void read_container(Checker& c, const YAML::Node& n, ContainerProviderConfig& ou
     }
     if (n["ready_timeout"]) {
         if (auto v = c.duration(n["ready_timeout"], "container.ready_timeout")) out.ready_timeout_ms = *v;
+    }
+    if (const YAML::Node& t = n["tmpfs"]) {
+        out.tmpfs_configured = true;
+        if (!t.IsSequence()) c.fail(t, "container.tmpfs must be a list of folders inside the container, e.g. [/var/lib/postgresql], or [] for none.");
+        else
+            for (const auto& item : t)
+                if (auto v = c.str(item, "container.tmpfs entry")) {
+                    if (v->empty() || (*v)[0] != '/') c.fail(item, "container.tmpfs entry '" + *v + "' must be an absolute path inside the container.");
+                    else out.tmpfs.push_back(*v);
+                }
     }
 }
 

@@ -40,6 +40,11 @@ struct ContainerProviderConfig {
     std::map<std::string, std::string> ulimits;   // nofile: "1024:1024"; used instead of detection when configured
     bool ulimits_configured = false;
     long long ready_timeout_ms = 60'000;          // until a connection and SELECT 1 succeed
+    // Folders mounted as tmpfs (the data dir on disk makes DDL and CREATE DATABASE several times
+    // slower). Default with podman: /var/lib/postgresql, filled from the image (podman copies a tmpfs
+    // mount's image content up; docker does not, so it gets none by default).
+    std::vector<std::string> tmpfs;
+    bool tmpfs_configured = false;
 };
 
 struct ExternalProviderConfig {

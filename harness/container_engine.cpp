@@ -201,6 +201,7 @@ std::vector<std::string> container_run_args(const ContainerRunSpec& s) {
     if (!s.quirks.runtime.empty()) a.insert(a.end(), {"--runtime", s.quirks.runtime});
     for (const auto& u : s.quirks.ulimits) a.insert(a.end(), {"--ulimit", u});
     for (const auto& [k, v] : s.env) a.insert(a.end(), {"--env", k + "=" + v});
+    for (const auto& t : s.tmpfs) a.insert(a.end(), {"--tmpfs", t + ":rw,mode=0755"});
     a.insert(a.end(), s.run_args.begin(), s.run_args.end());
     a.push_back(s.image);
     a.insert(a.end(), s.command.begin(), s.command.end());
@@ -314,7 +315,7 @@ int reap_stale_containers(const ContainerEngine& e, bool include_kept) {
         if (kept ? !include_kept : !owner_is_gone(c.labels, me)) continue;
         if (kept && c.labels.count("pggate.host") && c.labels.at("pggate.host") != me) continue;
         std::string target = c.id.empty() ? c.name : c.id;
-        std::vector<std::string> rm = {"rm", "--force"};
+        std::vector<std::string> rm = {"rm", "--force", "--volumes"};
         if (e.kind == "podman") rm.insert(rm.end(), {"--time", "0"});
         rm.push_back(target);
         if (engine_command(e, rm, 60s, true).exit_code == 0) ++reaped;

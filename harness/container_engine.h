@@ -61,6 +61,7 @@ struct ContainerRunSpec {
     std::string publish = "127.0.0.1::5432";  // host port chosen by the engine: no bind-then-release race
     std::string shm_size = "256m";            // the default 64 MB /dev/shm is too small for parallel queries
     EngineQuirks quirks;
+    std::vector<std::string> tmpfs;           // --tmpfs PATH:rw,mode=0755 (podman copies the image's content up)
     std::vector<std::string> run_args;        // the user's, last before the image so they can override
     std::vector<std::string> command;         // after the image: -c key=value …
 };

@@ -163,6 +163,8 @@ private:
         spec.labels = owner_labels(run_id_);
         spec.quirks = quirks_;
         spec.run_args = cfg_.run_args;
+        spec.tmpfs = cfg_.tmpfs_configured ? cfg_.tmpfs
+                     : engine_.kind == "podman" ? std::vector<std::string>{"/var/lib/postgresql"} : std::vector<std::string>{};
         spec.command = {"-c", "listen_addresses=*", "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
                         "-c", "max_connections=40", "-c", "shared_buffers=64MB", "-c", "max_wal_size=1GB",
                         "-c", "checkpoint_timeout=1h", "-c", "autovacuum=off",
@@ -221,9 +223,10 @@ private:
         if (store) store_cached_quirks(engine_, quirks_);
     }
 
+    // Podman reports an exited server as exited, stopped or dead (and briefly as stopping).
     void throw_if_exited() {
         auto [status, code] = state();
-        if (status == "exited" || status == "dead" || status.empty())
+        if (status != "running" && status != "created" && status != "initialized" && status != "restarting")
             throw ProvisionError("the container " + name_ + " (" + cfg_.image + ") exited during start-up" +
                                  (code.empty() ? "" : " with code " + code) + ". Its log ends with:\n" + logs_tail());
     }
@@ -231,7 +234,12 @@ private:
     int published_port() {
         auto r = engine_command(engine_, {"port", name_, "5432/tcp"}, 30s);
         int port = parse_published_port(r.out);
-        if (port == 0) throw_if_exited();  // an exited container publishes nothing
+        // An exited container publishes nothing; the engine may take a moment to notice the exit.
+        for (int i = 0; port == 0 && i < 20 && !interrupted(); ++i) {
+            throw_if_exited();
+            std::this_thread::sleep_for(100ms);
+            port = parse_published_port(engine_command(engine_, {"port", name_, "5432/tcp"}, 30s).out);
+        }
         if (port == 0)
             throw ProvisionError(engine_.kind + " published no host port for the container's 5432/tcp (" + trimmed(r.err + r.out) +
                                  "). Check container.run_args (--network host, for one, disables publishing).");
@@ -287,7 +295,8 @@ private:
         std::lock_guard<std::mutex> lock(container_mutex_);
         if (name_.empty() || removed_ || kept_) return;
         try {
-            std::vector<std::string> rm = {"rm", "--force"};
+            // --volumes: images that declare a VOLUME (the official one) get an anonymous volume per container.
+            std::vector<std::string> rm = {"rm", "--force", "--volumes"};
             if (engine_.kind == "podman") rm.insert(rm.end(), {"--time", "0"});
             rm.push_back(name_);
             engine_command(engine_, rm, 60s, true);
