@@ -275,19 +275,25 @@ TEST_F(Container, KillNineLeavesAContainerThatTheNextRunRemoves) {
 }
 
 TEST_F(Container, TwoRunsAtOnceBothPass) {
+    // A small project (init path and a SQL chain, compared): the point is two containers side by side.
     TempDir d;
-    std::string a = container_copy(d, "capacity-fixed");
-    fs::rename(a, d.path + "/a");
-    std::string b = container_copy(d, "capacity-fixed");
+    for (const char* name : {"a", "b"}) {
+        std::string p = d.path + "/" + name;
+        d.write(std::string(name) + "/init.sql", "CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL);\n");
+        d.write(std::string(name) + "/migrations/001_t.sql", "CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL);\n");
+        d.write(std::string(name) + "/pggate.yaml", std::string("init: {scripts: [init.sql]}\nchain: {dir: migrations}\n"
+                                                                "container: {engine: podman, image: ") + kImage + "}\n");
+    }
     ProcessResult ra, rb;
-    std::thread t([&] { ra = pggate({"run", "--config", d.path + "/a/pggate.yaml", "--provider", "container"}); });
-    rb = pggate({"run", "--config", b + "/pggate.yaml", "--provider", "container"});
+    std::thread t([&] { ra = pggate({"run", "--config", d.path + "/a/pggate.yaml"}); });
+    rb = pggate({"run", "--config", d.path + "/b/pggate.yaml"});
     t.join();
     EXPECT_EQ(ra.exit_code, 0) << ra.out << ra.err;
     EXPECT_EQ(rb.exit_code, 0) << rb.out << rb.err;
     json ja = read_report(d.path + "/a/.pggate/report/report.json");
-    json jb = read_report(b + "/.pggate/report/report.json");
+    json jb = read_report(d.path + "/b/.pggate/report/report.json");
     EXPECT_EQ(ja["provider"]["kind"], "container");
+    EXPECT_EQ(jb["provider"]["kind"], "container");
     EXPECT_NE(ja["provider"]["description"], jb["provider"]["description"]) << "two runs shared a container";
 }
 
