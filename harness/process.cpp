@@ -50,12 +50,10 @@ void on_signal(int sig) {
 }
 
 void run_interrupt_cleanups() {
-    std::vector<std::function<void()>> todo;
-    {
-        std::lock_guard<std::mutex> lock(g_cleanups_mutex);
-        for (const auto& [id, fn] : g_cleanups) todo.push_back(fn);
-    }
-    for (auto& fn : todo) {
+    // Under the lock for the whole pass: unregister_interrupt_cleanup then waits for a running callback,
+    // so its owner is never destroyed under it.
+    std::lock_guard<std::mutex> lock(g_cleanups_mutex);
+    for (auto& [id, fn] : g_cleanups) {
         try {
             fn();
         } catch (...) {
