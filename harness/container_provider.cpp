@@ -324,10 +324,11 @@ private:
 }  // namespace
 
 ProviderChoice choose_provider(const Config& cfg, const std::string& source) {
-    std::string from = source.empty() ? "provider: " + cfg.provider + " in pggate.yaml" : source;
-    if (cfg.provider != "auto" && !cfg.provider.empty()) return {cfg.provider, from};
+    bool automatic = cfg.provider == "auto" || cfg.provider.empty();
+    std::string from = !source.empty() ? source : automatic ? "provider auto" : "provider: " + cfg.provider + " in pggate.yaml";
+    if (!automatic) return {cfg.provider, from};
     if (!cfg.container.image_configured)
-        return {"local", from + " (the default): pggate.yaml names no container.image, so the embedded local PostgreSQL is used"};
+        return {"local", from + ": pggate.yaml names no container.image, so the embedded local PostgreSQL is used"};
     std::string why;
     auto engine = find_container_engine(cfg.container.engine, why);
     if (engine)

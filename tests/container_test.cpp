@@ -274,6 +274,33 @@ TEST_F(Container, KillNineLeavesAContainerThatTheNextRunRemoves) {
     EXPECT_TRUE(containers_of_pid(run.pid).empty()) << "the next run did not reap the killed run's container";
 }
 
+TEST_F(Container, KeepLeavesTheContainerUntilReapedWithKept) {
+    TempDir d;
+    d.write("init.sql", "CREATE TABLE kept_table (id int);\n");
+    std::string cfg = d.write("pggate.yaml", std::string("init: {scripts: [init.sql]}\nprovider: container\ncontainer: {engine: podman, image: ") +
+                                                 kImage + "}\n");
+    auto r = pggate({"run", "--config", cfg, "--keep", "--report-dir", d.path + "/out"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto at = r.out.find("kept: psql \"");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    std::string conninfo = r.out.substr(at + 12, r.out.find('"', at + 12) - at - 12);
+    conninfo.replace(conninfo.find("<database>"), 10, "init");
+    auto c = r.out.find("(container ", at);
+    ASSERT_NE(c, std::string::npos) << r.out;
+    std::string name = r.out.substr(c + 11, r.out.find(';', c) - c - 11);
+    EXPECT_EQ(name.substr(name.size() - 5), "-kept") << name;
+    EXPECT_EQ(PgConn(conninfo).exec("SELECT to_regclass('kept_table') IS NOT NULL").get(0, 0), "t");
+    // Neither the next run's reaper nor a plain reap touches it; `pggate reap --kept` removes it.
+    EXPECT_EQ(pggate({"run", "--config", cfg, "--report-dir", d.path + "/out2"}).exit_code, 0);
+    EXPECT_EQ(pggate({"reap"}).exit_code, 0);
+    EXPECT_NO_THROW(PgConn(conninfo).exec("SELECT 1"));
+    auto reap = pggate({"reap", "--kept"});
+    EXPECT_EQ(reap.exit_code, 0) << reap.err;
+    bool still_there = false;
+    for (const auto& x : list_pggate_containers(podman())) still_there = still_there || x.name == name;
+    EXPECT_FALSE(still_there) << name << " survived pggate reap --kept";
+}
+
 TEST_F(Container, TwoRunsAtOnceBothPass) {
     // A small project (init path and a SQL chain, compared): the point is two containers side by side.
     TempDir d;
@@ -344,7 +371,7 @@ TEST_F(Container, AutoPicksTheContainerWhenTheConfigNamesAnImage) {
         json j = read_report(d.path + "/out/report.json");
         EXPECT_EQ(j["provider"]["kind"], c.kind) << c.cfg;
         std::string reason = j["provider"]["reason"];
-        EXPECT_NE(reason.find("provider: auto"), std::string::npos) << reason;
+        EXPECT_NE(reason.find("provider auto: "), std::string::npos) << reason;
         EXPECT_NE(reason.find(c.reason), std::string::npos) << reason;
     }
 }
