@@ -203,7 +203,10 @@ private:
                 break;
             }
             remove_container();  // a refused `run` leaves a created container behind
-            removed_ = false;
+            {
+                std::lock_guard<std::mutex> lock(container_mutex_);
+                removed_ = false;  // the retry creates it again under the same name
+            }
             if (interrupted()) throw ProvisionError("interrupted while the container was starting");
             std::string err = trimmed(r.err.empty() ? r.out : r.err);
             if (attempt < 2 && !ulimits_fixed && quirks_.ulimits.empty() && is_rlimit_refusal(err)) {
