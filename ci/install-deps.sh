@@ -9,6 +9,7 @@ packages=(
   postgresql-15          # server binaries for the embedded local provider (contrib extensions included)
   alembic python3-sqlalchemy python3-psycopg2   # the seeds' migration tool, driven by pggate
   chromium               # the HTML report's browser test renders it headless
+  podman runc iptables   # the container provider's tests (rootful podman; runc: crun fails on hybrid cgroups)
 )
 
 missing=()

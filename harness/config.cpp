@@ -128,6 +128,58 @@ void read_local(Checker& c, const YAML::Node& n, LocalProviderConfig& out) {
     }
 }
 
+void read_string_map(Checker& c, const YAML::Node& n, const std::string& what, std::map<std::string, std::string>& out) {
+    if (!c.is_map(n, what)) return;
+    for (auto it = n.begin(); it != n.end(); ++it)
+        if (auto v = c.str(it->second, what + "." + it->first.Scalar())) out[it->first.Scalar()] = expand_env(*v);
+}
+
+void read_container(Checker& c, const YAML::Node& n, ContainerProviderConfig& out) {
+    if (!c.is_map(n, "container")) return;
+    c.keys(n, "container", {"engine", "image", "run_args", "env", "settings", "runtime", "ulimits", "ready_timeout", "tmpfs"});
+    if (n["engine"]) {
+        if (auto v = c.str(n["engine"], "container.engine")) {
+            if (*v == "docker" || *v == "podman" || *v == "auto" || v->find('/') != std::string::npos) out.engine = *v;
+            else c.fail(n["engine"], "container.engine is '" + *v + "'; expected docker, podman, auto, or the path of the engine's binary.");
+        }
+    }
+    if (n["image"]) {
+        if (auto v = c.str(n["image"], "container.image")) {
+            out.image = expand_env(*v);
+            out.image_configured = true;
+            if (out.image.empty()) c.fail(n["image"], "container.image is empty; name an image such as localhost/pggate-postgres:15 (build it with `pggate image build`).");
+        }
+    }
+    if (const YAML::Node& a = n["run_args"]) {
+        if (!a.IsSequence()) c.fail(a, "container.run_args must be a list of arguments, e.g. [--memory, 1g].");
+        else
+            for (const auto& item : a)
+                if (auto v = c.str(item, "container.run_args entry")) out.run_args.push_back(expand_env(*v));
+    }
+    if (n["env"]) read_string_map(c, n["env"], "container.env", out.env);
+    if (n["settings"]) read_string_map(c, n["settings"], "container.settings", out.settings);
+    if (n["runtime"]) {
+        if (auto v = c.str(n["runtime"], "container.runtime")) out.runtime = *v;
+    }
+    if (n["ulimits"]) {
+        out.ulimits_configured = true;
+        if (!n["ulimits"].IsNull()) read_string_map(c, n["ulimits"], "container.ulimits", out.ulimits);
+    }
+    if (n["ready_timeout"]) {
+        if (auto v = c.duration(n["ready_timeout"], "container.ready_timeout")) out.ready_timeout_ms = *v;
+    }
+    if (const YAML::Node& t = n["tmpfs"]) {
+        out.tmpfs_configured = true;
+        if (!t.IsSequence()) c.fail(t, "container.tmpfs must be a list of folders inside the container, e.g. [/var/lib/postgresql], or [] for none.");
+        else
+            for (const auto& item : t)
+                if (auto v = c.str(item, "container.tmpfs entry")) {
+                    if (v->empty() || (*v)[0] != '/') c.fail(item, "container.tmpfs entry '" + *v + "' must be an absolute path inside the container.");
+                    else out.tmpfs.push_back(*v);
+                }
+    }
+}
+
 void read_chain(Checker& c, const YAML::Node& n, ChainConfig& out) {
     out.where = where_of(c, n);
     if (!c.is_map(n, "chain")) return;
@@ -290,7 +342,7 @@ Config load_config(const std::string& path) {
         throw ConfigError({s.str()});
     }
     if (!root.IsMap()) throw ConfigError({path + ":1:1: the config must be a YAML mapping (project:, init:, chain:, gates:, ...)."});
-    c.keys(root, "the top level", {"project", "provider", "local", "external", "timeouts", "init", "chain", "paths", "gates", "waivers"});
+    c.keys(root, "the top level", {"project", "provider", "local", "container", "external", "timeouts", "init", "chain", "paths", "gates", "waivers"});
     if (root["waivers"]) {
         if (auto v = c.existing_path(root["waivers"], "waivers", false)) cfg.waivers_file = *v;
     }
@@ -299,9 +351,10 @@ Config load_config(const std::string& path) {
         if (auto v = c.str(root["project"], "project")) cfg.project = *v;
     }
     if (root["provider"]) {
-        if (auto v = c.one_of(root["provider"], "provider", {"local", "external", "container"})) cfg.provider = *v;
+        if (auto v = c.one_of(root["provider"], "provider", {"auto", "local", "container", "external"})) cfg.provider = *v;
     }
     if (root["local"]) read_local(c, root["local"], cfg.local);
+    if (root["container"]) read_container(c, root["container"], cfg.container);
     if (const YAML::Node& e = root["external"]) {
         if (c.is_map(e, "external")) {
             c.keys(e, "external", {"admin_dsn"});

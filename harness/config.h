@@ -28,6 +28,25 @@ struct LocalProviderConfig {
     std::map<std::string, std::string> settings;  // extra postgres -c settings
 };
 
+// A PostgreSQL image run with Docker or Podman (harness/container_provider.cpp).
+struct ContainerProviderConfig {
+    std::string engine = "auto";                  // docker | podman | auto | the path of the engine binary
+    std::string image = "localhost/pggate-postgres:15";  // default: what `pggate image build` makes
+    bool image_configured = false;                // `provider: auto` picks containers only when the config names an image
+    std::vector<std::string> run_args;            // extra arguments to `<engine> run`, before the image
+    std::map<std::string, std::string> env;       // -e KEY=VALUE
+    std::map<std::string, std::string> settings;  // server settings, passed as -c key=value
+    std::string runtime;                          // OCI runtime (--runtime); empty: detected; "default": the engine's own
+    std::map<std::string, std::string> ulimits;   // nofile: "1024:1024"; used instead of detection when configured
+    bool ulimits_configured = false;
+    long long ready_timeout_ms = 60'000;          // until a connection and SELECT 1 succeed
+    // Folders mounted as tmpfs (the data dir on disk makes DDL and CREATE DATABASE several times
+    // slower). Default with podman: /var/lib/postgresql, filled from the image (podman copies a tmpfs
+    // mount's image content up; docker does not, so it gets none by default).
+    std::vector<std::string> tmpfs;
+    bool tmpfs_configured = false;
+};
+
 struct ExternalProviderConfig {
     std::string admin_dsn;  // after ${VAR} expansion; never printed unredacted
 };
@@ -85,8 +104,9 @@ struct Config {
     std::string file;  // absolute path of pggate.yaml
     std::string dir;   // its folder
     std::string project;
-    std::string provider = "local";
+    std::string provider = "auto";  // auto | local | container | external
     LocalProviderConfig local;
+    ContainerProviderConfig container;
     ExternalProviderConfig external;
     Timeouts timeouts;
     InitConfig init;

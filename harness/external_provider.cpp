@@ -128,11 +128,18 @@ private:
 }  // namespace
 
 std::unique_ptr<Provider> make_local_provider(const Config& cfg, const std::string& run_id);
+std::unique_ptr<Provider> make_container_provider(const Config& cfg, const std::string& run_id);
 
 std::unique_ptr<Provider> make_provider(const Config& cfg, const std::string& run_id) {
     if (cfg.provider == "local") return make_local_provider(cfg, run_id);
     if (cfg.provider == "external") return std::make_unique<ExternalProvider>(cfg, run_id);
-    throw ProvisionError("provider '" + cfg.provider + "' is not available in this build yet; use --provider local (the embedded default) or --provider external with external.admin_dsn.");
+    if (cfg.provider == "container") return make_container_provider(cfg, run_id);
+    if (cfg.provider == "auto" || cfg.provider.empty()) {
+        Config resolved = cfg;
+        resolved.provider = choose_provider(cfg, "").kind;
+        return make_provider(resolved, run_id);
+    }
+    throw ProvisionError("unknown provider '" + cfg.provider + "'; expected auto, local, container or external.");
 }
 
 std::string conninfo_to_url(const std::string& conninfo, bool with_password) {

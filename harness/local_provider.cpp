@@ -425,6 +425,9 @@ int reap_stale_local_instances(const std::vector<std::string>& base_dirs, bool i
     return reaped;
 }
 
+std::string cache_root_dir() { return cache_root(); }
+std::string find_pg_bin_dir(const std::string& configured) { return find_bin_dir(configured); }
+
 std::unique_ptr<Provider> make_local_provider(const Config& cfg, const std::string& run_id) {
     return std::make_unique<LocalProvider>(cfg.local, cfg.timeouts, run_id);
 }

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "harness/container_image.h"
 #include "harness/explain.h"
 #include "harness/process.h"
 #include "harness/run.h"
@@ -26,8 +27,9 @@ int main(int argc, char** argv) {
     auto* run_cmd = app.add_subcommand("run", "Replay every configured path and run all configured gates.");
     run_cmd->add_option("-c,--config", run.config_path, "pggate.yaml of the project")->capture_default_str();
     run_cmd->add_option("-o,--report-dir", run.report_dir, "where report.json goes (default: <config dir>/.pggate/report)");
-    run_cmd->add_option("--provider", run.provider_override, "override the config's provider")
-        ->check(CLI::IsMember({"local", "external", "container"}));
+    run_cmd->add_option("--provider", run.provider_override,
+                        "override the config's provider (auto: a container when pggate.yaml names container.image and an engine is usable, else local)")
+        ->check(CLI::IsMember({"auto", "local", "container", "external"}));
     run_cmd->add_flag("--keep", run.keep, "leave the PostgreSQL server and databases up afterwards and print how to connect");
     run_cmd->add_flag("--write-lock", run.write_lock, "write the reference path's schema to gates.schema-equality.lock (then commit it)");
     const std::string format_help = "also write this format beside report.json (junit, sarif, codequality, markdown, github, html; repeatable)";
@@ -110,8 +112,18 @@ int main(int argc, char** argv) {
     explain_cmd->add_flag("--analyze", explain_analyze, "EXPLAIN ANALYZE: really runs the statement (rolled back) to show run-time pruning");
 
     bool reap_kept = false;
-    auto* reap_cmd = app.add_subcommand("reap", "Stop local servers and remove temp dirs left by pggate runs that died.");
+    auto* reap_cmd = app.add_subcommand("reap", "Stop local servers, remove temp dirs and containers left by pggate runs that died.");
     reap_cmd->add_flag("--kept", reap_kept, "also stop instances left up on purpose with --keep");
+
+    pggate::ImageBuildOptions image_build;
+    auto* image_cmd = app.add_subcommand("image", "Container images for the container provider.");
+    image_cmd->require_subcommand(1);
+    auto* image_build_cmd = image_cmd->add_subcommand(
+        "build", "Build a PostgreSQL image from this machine's installed server binaries (no registry needed); skipped when up to date.");
+    image_build_cmd->add_option("--engine", image_build.engine, "docker, podman, auto or the engine's path")->capture_default_str();
+    image_build_cmd->add_option("--tag", image_build.tag, "image tag (default: localhost/pggate-postgres:<major version>)");
+    image_build_cmd->add_option("--pg-bin", image_build.pg_bin, "folder of the PostgreSQL server binaries (default: as the local provider finds them)");
+    image_build_cmd->add_flag("--force", image_build.force, "rebuild even when the image's content hash is unchanged");
 
     try {
         app.parse(argc, argv);
@@ -135,6 +147,7 @@ int main(int argc, char** argv) {
         if (*lint_cmd) return pggate::lint_command(lint);
         if (*snap_cmd) return pggate::snapshot_command(snap_dsn, snap_out);
         if (*reap_cmd) return pggate::reap_command(reap_kept);
+        if (*image_build_cmd) return pggate::image_build_command(image_build);
     } catch (const std::exception& e) {
         std::cerr << "pggate: internal error: " << e.what() << "\n";
         return 2;

@@ -32,10 +32,43 @@ struct GroupSlot {
 GroupSlot g_groups[kMaxGroups];
 std::mutex g_groups_mutex;  // writers only; the handler reads without locking
 
+// Self-pipe: the handler writes one byte, the clean-up thread (ordinary C++ context) runs the callbacks.
+int g_cleanup_pipe[2] = {-1, -1};
+std::mutex g_cleanups_mutex;
+std::map<int, std::function<void()>> g_cleanups;
+int g_next_cleanup = 1;
+
 void on_signal(int sig) {
     if (g_signal == 0) g_signal = sig;
     for (auto& slot : g_groups) {
         if (slot.pgid > 0) kill(-slot.pgid, slot.sig);
+    }
+    if (g_cleanup_pipe[1] >= 0) {
+        char b = 1;
+        (void)!write(g_cleanup_pipe[1], &b, 1);
+    }
+}
+
+void run_interrupt_cleanups() {
+    // Under the lock for the whole pass: unregister_interrupt_cleanup then waits for a running callback,
+    // so its owner is never destroyed under it.
+    std::lock_guard<std::mutex> lock(g_cleanups_mutex);
+    for (auto& [id, fn] : g_cleanups) {
+        try {
+            fn();
+        } catch (...) {
+            // Best effort: the owner's own clean-up and the next run's reaper still follow.
+        }
+    }
+}
+
+void cleanup_thread() {
+    char b;
+    while (true) {
+        ssize_t n = read(g_cleanup_pipe[0], &b, 1);
+        if (n == 1) run_interrupt_cleanups();
+        else if (n < 0 && errno == EINTR) continue;
+        else return;
     }
 }
 
@@ -151,6 +184,26 @@ void install_signal_handlers() {
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGHUP, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
+    if (g_cleanup_pipe[0] < 0 && pipe2(g_cleanup_pipe, O_CLOEXEC) == 0) std::thread(cleanup_thread).detach();
+}
+
+int register_interrupt_cleanup(std::function<void()> fn) {
+    int id;
+    {
+        std::lock_guard<std::mutex> lock(g_cleanups_mutex);
+        id = g_next_cleanup++;
+        g_cleanups[id] = fn;
+    }
+    if (g_signal && g_cleanup_pipe[1] >= 0) {  // a signal raced the registration
+        char b = 1;
+        (void)!write(g_cleanup_pipe[1], &b, 1);
+    }
+    return id;
+}
+
+void unregister_interrupt_cleanup(int id) {
+    std::lock_guard<std::mutex> lock(g_cleanups_mutex);
+    g_cleanups.erase(id);
 }
 
 void register_child_group(pid_t pgid, int on_signal_kill) {
@@ -174,7 +227,7 @@ void unregister_child_group(pid_t pgid) {
 ProcessResult run_process(const ProcessSpec& spec) {
     auto start = std::chrono::steady_clock::now();
     Spawned s = spawn(spec, true);
-    register_child_group(s.pid, SIGTERM);
+    if (!spec.survive_interrupt) register_child_group(s.pid, SIGTERM);
     ProcessResult r;
     int status = 0;
     bool exited = false, term_sent = false, kill_sent = false;
@@ -189,7 +242,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
             term_sent = true;
             term_at = now;
         }
-        if (interrupted() && !term_sent) { kill(-s.pid, SIGTERM); term_sent = true; term_at = now; }
+        if (interrupted() && !term_sent && !spec.survive_interrupt) { kill(-s.pid, SIGTERM); term_sent = true; term_at = now; }
         if (term_sent && !kill_sent && now - term_at > std::chrono::seconds(3)) {
             kill(-s.pid, SIGKILL);
             kill_sent = true;
@@ -231,7 +284,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
         }
     }
     kill(-s.pid, SIGKILL);  // anything the command left in its group
-    unregister_child_group(s.pid);
+    if (!spec.survive_interrupt) unregister_child_group(s.pid);
     if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
     else if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
     if (r.timed_out) r.exit_code = -1;

@@ -27,6 +27,9 @@ struct ProcessSpec {
     std::string stdout_file;                       // empty: capture into ProcessResult::out
     std::string stderr_file;                       // empty: capture into ProcessResult::err; "-" merges into stdout
     std::chrono::milliseconds timeout{0};          // 0: none
+    // Clean-up commands (e.g. `podman rm -f`) must still run after SIGINT/SIGTERM: they are neither
+    // signalled nor cut short by the interrupt (only by `timeout`).
+    bool survive_interrupt = false;
 };
 
 struct ProcessResult {
@@ -53,6 +56,12 @@ int interrupt_signal();
 void install_signal_handlers();
 void register_child_group(pid_t pgid, int on_signal_kill);
 void unregister_child_group(pid_t pgid);
+
+// Clean-ups that need more than a signal to a process group (removing a container takes an engine
+// command): on SIGINT/SIGTERM a helper thread runs them at once, so calls blocked on that server
+// return. Each must be safe to run concurrently with, and again after, the owner's own clean-up.
+int register_interrupt_cleanup(std::function<void()> fn);
+void unregister_interrupt_cleanup(int id);
 
 // Blocking helpers.
 bool pid_alive(pid_t pid);

@@ -41,11 +41,29 @@ public:
     virtual std::map<std::string, double> metrics() const { return {}; }  // e.g. startup_ms
 };
 
+// Which provider a run uses, and why (recorded in the report). `provider: auto` (the default) picks
+// the container provider when the config names container.image and an engine is usable, else local.
+// `source` says where an explicit choice came from (pggate.yaml, --provider).
+struct ProviderChoice {
+    std::string kind;    // local | container | external
+    std::string reason;  // one sentence
+};
+ProviderChoice choose_provider(const Config& cfg, const std::string& source);
+
+// Makes the provider cfg.provider names (auto is resolved with choose_provider first).
 std::unique_ptr<Provider> make_provider(const Config& cfg, const std::string& run_id);
 
 // Removes servers and temp dirs left by pggate runs that died (owner pid gone). Returns how many.
 int reap_stale_local_instances(const std::vector<std::string>& base_dirs, bool include_kept);
 std::vector<std::string> default_temp_bases(const std::string& configured);
+// Removes containers of dead pggate runs on this host, with every engine that answers. Returns how many.
+int reap_stale_containers_everywhere(bool include_kept);
+
+// $PGGATE_CACHE_DIR, $XDG_CACHE_HOME/pggate or ~/.cache/pggate: initdb templates, engine verdicts.
+std::string cache_root_dir();
+// The PostgreSQL server binaries' folder: `configured`, $PGGATE_PG_BINDIR, /usr/lib/postgresql/N/bin
+// (newest), pg_config --bindir, PATH. Throws ProvisionError naming what to install or set.
+std::string find_pg_bin_dir(const std::string& configured);
 
 // Builds a libpq-compatible URL (postgresql://user:pass@host:port/db?host=/socket) for tools like
 // SQLAlchemy from key=value conninfo.

@@ -468,6 +468,9 @@ int run_command(const RunOptions& opts) {
     std::unique_ptr<Provider> provider;
     if (!cfg.paths.empty()) {
         try {
+            ProviderChoice choice = choose_provider(cfg, opts.provider_override.empty() ? "" : "--provider " + opts.provider_override);
+            cfg.provider = choice.kind;
+            report.provider_reason = choice.reason;
             provider = make_provider(cfg, report.run_id);
         } catch (const ProvisionError& e) {
             print_error(e.what());
@@ -796,6 +799,8 @@ int lint_command(const LintOptions& opts) {
 int reap_command(bool include_kept) {
     int n = reap_stale_local_instances(default_temp_bases(""), include_kept);
     std::cout << "reaped " << n << " local instance(s)\n";
+    int c = reap_stale_containers_everywhere(include_kept);
+    std::cout << "reaped " << c << " container(s)\n";
     return 0;
 }
 

@@ -33,6 +33,7 @@ void redact_report(Report& r, const std::vector<std::string>& secrets) {
     red(r.config_file);
     red(r.provider_description);
     red(r.provider_kind);
+    red(r.provider_reason);
     red(r.server_version);
     for (auto& p : r.paths) {
         red(p.name);

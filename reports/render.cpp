@@ -57,6 +57,7 @@ Report report_from_json(const std::string& text) {
     if (auto p = j.find("provider"); p != j.end() && p->is_object()) {
         r.provider_kind = str(*p, "kind");
         r.provider_description = str(*p, "description");
+        r.provider_reason = str(*p, "reason");
         r.server_version = str(*p, "server_version");
         if (auto m = p->find("metrics"); m != p->end() && m->is_object())
             for (const auto& [k, v] : m->items())
@@ -978,6 +979,7 @@ std::string render_html(const Report& r) {
     meta("tool", "Tool", "pggate " + r.tool_version);
     meta("provider", "Provider", r.provider_kind);
     meta("provider-description", "Provider description", r.provider_description);
+    if (!r.provider_reason.empty()) meta("provider-reason", "Provider reason", r.provider_reason);
     meta("server-version", "PostgreSQL", r.server_version);
     for (const auto& [k, v] : r.provider_metrics) meta("provider-" + k, "Provider " + k, fmt_number(v));
     o += "</dl></section>\n</main>\n</body>\n</html>\n";

@@ -122,6 +122,7 @@ std::string report_to_json(const Report& r) {
     j["exit_code"] = r.exit_code;
     j["provider"] = {{"kind", r.provider_kind}, {"description", r.provider_description},
                      {"server_version", r.server_version}, {"metrics", metrics_json(r.provider_metrics)}};
+    if (!r.provider_reason.empty()) j["provider"]["reason"] = r.provider_reason;
     ordered_json paths = ordered_json::array();
     for (const auto& p : r.paths) {
         ordered_json pj;

@@ -84,6 +84,7 @@ struct Report {
     double duration_ms = 0;
     std::string provider_kind;
     std::string provider_description;  // redacted
+    std::string provider_reason;       // why this provider was used (auto's choice, or where it was set)
     std::string server_version;
     std::map<std::string, double> provider_metrics;
     std::vector<PathReport> paths;
