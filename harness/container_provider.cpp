@@ -170,6 +170,14 @@ private:
                         "-c", "checkpoint_timeout=1h", "-c", "autovacuum=off",
                         "-c", "statement_timeout=" + std::to_string(timeouts_.statement_ms),
                         "-c", "lock_timeout=" + std::to_string(timeouts_.lock_ms)};
+        // pg_stat_statements (track=all) lets the delete-paths gate name the statements a cleanup ran, as on
+        // the local provider. Only for images known to ship it: pggate's own and the official postgres image;
+        // others can set it in container.settings.
+        const std::string& img = cfg_.image;
+        bool ships_contrib = img.find("pggate-postgres") != std::string::npos || img.rfind("postgres:", 0) == 0 ||
+                             img.find("/postgres:") != std::string::npos;
+        if (ships_contrib && !cfg_.settings.count("shared_preload_libraries"))
+            spec.command.insert(spec.command.end(), {"-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all"});
         for (const auto& [k, v] : cfg_.settings) spec.command.insert(spec.command.end(), {"-c", k + "=" + v});
         ProcessSpec p;
         p.argv = {engine_.path};

@@ -164,7 +164,9 @@ TEST(DeletePathsLint, FindsEveryHiddenBulkDeleteWithItsLine) {
     EXPECT_EQ(hits(g), expected) << dump(hits(g));
     for (const auto& f : g["findings"]) {
         EXPECT_FALSE(f["details"]["statement"].get<std::string>().empty());
-        if (f["severity"] == "error") EXPECT_FALSE(f["details"]["fix"].get<std::string>().empty()) << f.dump();
+        if (f["severity"] == "error") {
+            EXPECT_FALSE(f["details"]["fix"].get<std::string>().empty()) << f.dump();
+        }
     }
     // Text output: compiler-style lines with the statement and the fix.
     auto text = pggate({"lint", "ops/cleanup.sh", "db/001_events.sql"}, d.path);
@@ -317,8 +319,9 @@ TEST(DeletePathsRun, TheRealPurgeRefusesASharedPartitionAndChangesNothing) {
     EXPECT_TRUE(got.count("delete-paths.command-failed")) << dump(got);
     EXPECT_FALSE(got.count("delete-paths.other-tenant-touched")) << dump(got);
     for (const auto& f : g["findings"])
-        if (f["rule"] == "delete-paths.command-failed" && f["object"] == "scope-purge")
+        if (f["rule"] == "delete-paths.command-failed" && f["object"] == "scope-purge") {
             EXPECT_NE(f["message"].get<std::string>().find("also holds rows of other scopes"), std::string::npos) << f.dump();
+        }
 }
 
 TEST(DeletePathsRun, PurgeThatRunsWithoutConfirmFails) {

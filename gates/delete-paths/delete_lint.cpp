@@ -494,6 +494,9 @@ private:
     static bool is_target_column(const json& n, const Target& target, const Piece& piece, std::string& name) {
         name = column_name(n, target);
         if (name.empty()) return false;
+        size_t loc = static_cast<size_t>(n["ColumnRef"].value("location", -1));
+        for (const auto& [a, b] : piece.interpolated)
+            if (loc >= a && loc < b) return false;
         if (target.table && !target.table->columns.empty()) return target.table->columns.count(name) > 0;
         return !piece.variables.count(name) || n["ColumnRef"]["fields"].size() > 1;
     }
@@ -504,6 +507,10 @@ private:
         if (n.contains("TypeCast")) return is_value(n["TypeCast"]["arg"], target, piece);
         if (n.contains("SubLink")) return n["SubLink"].value("subLinkType", "") == "EXPR_SUBLINK";  // (SELECT one value)
         if (n.contains("ColumnRef")) {
+            // A host-language interpolation ($ID, {tenant}) stands for a value filled in before the query runs.
+            size_t loc = static_cast<size_t>(n["ColumnRef"].value("location", -1));
+            for (const auto& [a, b] : piece.interpolated)
+                if (loc >= a && loc < b) return true;
             const auto& f = n["ColumnRef"]["fields"];
             std::string first = !f.empty() && f[0].contains("String") ? f[0]["String"].value("sval", "") : "";
             if (piece.variables.count(first)) return f.size() == 1 || !target.table || first != target.alias;
@@ -1159,7 +1166,7 @@ void lint_content(const std::string& display, const std::string& content, Source
         }
         return;
     }
-    for (const SqlFragment& f : extract_sql_fragments(kind, content)) {
+    for (const SqlFragment& f : extract_sql_fragments(kind, content, display)) {
         Linter::Piece whole;
         whole.text = mask_psql_variables(f.sql, whole.variables);
         whole.offsets = f.source_offsets;

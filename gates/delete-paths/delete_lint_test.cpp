@@ -265,6 +265,19 @@ TEST(DeleteLint, DeleteTargetsIncludeCtes) {
     EXPECT_EQ(t, (std::vector<std::string>{"public.Y", "s.x"}));
 }
 
+TEST(DeleteLint, ShellAndCodeInterpolationsAreValues) {
+    // $SCOPE and {scope} are filled in before the query runs: the DELETE is pinned to one partition.
+    TableModel model;
+    learn_tables(model, kSchema);
+    LintResult sh = lint_text("purge.sh", "psql \"$DATABASE_URL\" -c \"DELETE FROM memory_nodes WHERE scope_key = $SCOPE\"\n", model);
+    EXPECT_TRUE(sh.findings.empty()) << (sh.findings.empty() ? "" : sh.findings[0].message);
+    LintResult py = lint_text("purge.py", "q = f\"DELETE FROM memory_nodes WHERE scope_key = {scope}\"\n"
+                                          "r = f\"DELETE FROM memory_nodes WHERE tenant_id = {tenant}\"\n", model);
+    ASSERT_EQ(py.findings.size(), 1u);
+    EXPECT_EQ(py.findings[0].line, 2);
+    EXPECT_EQ(py.findings[0].rule, "delete-paths.bulk-delete");
+}
+
 TEST(DeleteLint, LargeTableGlobs) {
     TableModel m;
     m.large_globs = {"audit_*", "logs.*"};
