@@ -192,6 +192,7 @@ TEST(Cli, WaiversAndCompare) {
             "- {rule: 'partition-pruning.*', reason: archive job lands in Q1, owner: '@dba', expires: '2099-01-01'}\n"
             "- {rule: 'schema-equality.*', reason: keys added by hand in prod, owner: '@dba', expires: '2099-01-01'}\n"
             "- {rule: 'replay.*', reason: init script being rolled forward, owner: '@dba', expires: '2099-01-01'}\n"
+            "- {rule: 'delete-paths.*', reason: log partitioning ships next sprint, owner: '@dba', expires: '2099-01-01'}\n"
             "- {rule: 'replay.multiple-heads', reason: no longer needed, owner: '@dba', expires: '2099-01-01'}\n");
     std::ofstream(proj + "/pggate.yaml", std::ios::app) << "waivers: waivers.yaml\n";
     auto waived = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/waived"});
@@ -200,7 +201,7 @@ TEST(Cli, WaiversAndCompare) {
     int waived_count = 0;
     for (const auto& g : rep["gates"])
         for (const auto& f : g["findings"]) waived_count += f.contains("waived");
-    EXPECT_EQ(waived_count, 6);
+    EXPECT_EQ(waived_count, 8);
     auto unused = findings_of(rep, "waivers");
     ASSERT_EQ(unused.size(), 1u);
     EXPECT_EQ((*unused[0])["rule"], "report.waiver-unused");

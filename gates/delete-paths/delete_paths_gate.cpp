@@ -297,7 +297,6 @@ bool group_is_target(const std::string& group, const std::map<std::string, std::
 struct Statement {
     std::string query;
     long long calls = 0, rows = 0;
-    double ms = 0;
     std::string target;  // schema.table the DELETE names
 };
 
@@ -305,7 +304,7 @@ std::vector<Statement> delete_statements(PgConn& conn, bool available) {
     std::vector<Statement> out;
     if (!available) return out;
     PgResult r = conn.exec(
-        kOwn + "SELECT query, calls, rows, total_exec_time FROM pg_stat_statements "
+        kOwn + "SELECT query, calls, rows FROM pg_stat_statements "
         "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ~* '\\mdelete\\M' AND rows > 0 "
         "AND query NOT LIKE '/* pggate */%' "
         "ORDER BY rows DESC, query");
@@ -314,7 +313,6 @@ std::vector<Statement> delete_statements(PgConn& conn, bool available) {
         s.query = r.get(i, "query");
         s.calls = std::stoll(r.get(i, "calls"));
         s.rows = std::stoll(r.get(i, "rows"));
-        s.ms = std::stod(r.get(i, "total_exec_time"));
         auto targets = delete_targets(s.query);
         s.target = targets.empty() ? "" : targets.front();
         out.push_back(std::move(s));
@@ -542,7 +540,7 @@ private:
                 for (const auto& leaf : leaves[root]) about = about || s.target == leaf;
                 if (!about) continue;
                 details["statement" + (k ? "_" + std::to_string(k + 1) : std::string())] =
-                    statement_excerpt(s.query, 300) + "  (" + std::to_string(s.calls) + " call(s), " + with_thousands(s.rows) + " rows, " + fmt_ms(s.ms) + ")";
+                    statement_excerpt(s.query, 300) + "  (" + std::to_string(s.calls) + " call(s), " + with_thousands(s.rows) + " rows)";
                 if (k++ == 0) stmts = ": " + statement_excerpt(s.query, 160);
             }
             if (stmts.empty() && !statements_available_) details["statement"] = "(pg_stat_statements is not loaded on this server)";
