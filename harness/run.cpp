@@ -486,6 +486,7 @@ int run_command(const RunOptions& opts) {
         // idle and unseeded); pruning seeds the database it checks; health runs after it, so default
         // partitions hold that data.
         if (gates.delete_paths) add_delete_paths_gate(*gates.delete_paths, results, provider.get(), report, progress);
+        if (interrupted()) return interrupted_exit();
         if (gates.pruning)
             add_database_gate("partition-pruning", "pruning", gates.pruning->database, results, report, progress,
                               [&](const std::string& conninfo) { return run_partition_pruning_gate(*gates.pruning, conninfo); });

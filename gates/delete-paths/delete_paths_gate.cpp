@@ -353,6 +353,7 @@ public:
         std::map<std::string, std::vector<Timing>> times;
         int checked = 0, failed_commands = 0;
         for (const auto& cmd : o_.commands) {
+            if (interrupted()) return "interrupted";
             bool baseline = baselines.count(cmd.name) > 0;
             Database db = copy();
             PgConn conn(db.conninfo);
@@ -362,7 +363,8 @@ public:
             ++checked;
             if (!judge(cmd, run, baseline)) ++failed_commands;
         }
-        for (const auto& c : o_.compare) compare(c, times);
+        for (const auto& c : o_.compare)
+            if (!interrupted()) compare(c, times);
         return std::to_string(checked) + " cleanup command(s) run on seeded copies" +
                (failed_commands ? " (" + std::to_string(failed_commands) + " with findings)" : "");
     }
