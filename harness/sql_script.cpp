@@ -124,7 +124,11 @@ SqlScript parse_sql_text(const std::string& label, std::string content) {
         size_t first = content.find_first_not_of(" \t", line_start);
         if (first < line_end && content[first] == '\\') {
             script.skipped_meta_commands.push_back(locate(label, content, first));
+            // \g, \gexec, \gset, \gx, \crosstabview and \watch send the query before them, as a semicolon would.
+            bool sends = content.compare(first, 2, "\\g") == 0 || content.compare(first, 13, "\\crosstabview") == 0 ||
+                         content.compare(first, 6, "\\watch") == 0;
             blank_range(content, line_start, line_end);
+            if (sends) content[first] = ';';
         }
         line_start = line_end + 1;
     }

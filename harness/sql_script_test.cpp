@@ -51,6 +51,14 @@ TEST(SqlScript, MasksPsqlMetaCommandsAndKeepsLineNumbers) {
     EXPECT_EQ(s.content.find("restrict"), std::string::npos);
 }
 
+TEST(SqlScript, MetaCommandsThatSendTheQueryEndTheStatement) {
+    // psql sends the buffer at \gexec / \gset / \g as it would at a semicolon.
+    SqlScript s = parse_sql_text("x.sql", "SELECT format('ANALYZE %I', relname) FROM pg_class\n\\gexec\nSELECT 1 AS one\n\\gset\nSELECT 2;\n");
+    ASSERT_EQ(s.statements.size(), 3u);
+    EXPECT_EQ(s.statements[1].start.line, 3);
+    EXPECT_EQ(s.statements[2].start.line, 5);
+}
+
 TEST(SqlScript, FlagsStatementsThatCannotRunInATransaction) {
     auto s = parse_sql_text("m.sql", "CREATE INDEX CONCURRENTLY i ON t (a);\nCREATE INDEX j ON t (a);\nVACUUM t;\nBEGIN;\n");
     ASSERT_EQ(s.statements.size(), 4u);

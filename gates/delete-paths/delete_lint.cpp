@@ -427,6 +427,8 @@ private:
         for (auto it = node.begin(); it != node.end(); ++it) {
             const std::string& key = it.key();
             if (key == "DeleteStmt") on_delete(*it, piece);
+            else if (key == "MergeStmt") on_merge(*it, piece);
+            else if (key == "A_Const") on_string(*it, piece);
             else if (key == "UpdateStmt") on_update(*it, piece);
             else if (key == "TruncateStmt") on_truncate(*it, piece);
             else if (key == "AlterTableStmt") on_alter(*it, piece);
@@ -791,6 +793,45 @@ private:
             "(one long transaction, a dead tuple and WAL per row, then vacuum).",
             "partition " + target.name + " by the column the cleanup filters on (e.g. RANGE by month on the timestamp) and "
             "DETACH + DROP (or TRUNCATE) the expired partitions; until then, delete in bounded batches by primary key.");
+    }
+
+    // MERGE … WHEN MATCHED THEN DELETE removes every matched row: on a large table the join has to pin
+    // one partition (or one row), as a DELETE's WHERE would.
+    void on_merge(const json& m, const Piece& piece) {
+        bool deletes = false;
+        for (const auto& w : m.value("mergeWhenClauses", json::array()))
+            deletes = deletes || w["MergeWhenClause"].value("commandType", "") == "CMD_DELETE";
+        if (!deletes || !m.contains("relation")) return;
+        Target target = target_of(m["relation"]);
+        if (!model_.is_large(target.name)) return;
+        auto conds = key_conditions(m.contains("joinCondition") ? &m["joinCondition"] : nullptr, target, piece);
+        Verdict v{false, "the join condition does not pin one partition"};
+        if (target.table && target.table->partitioned()) v = pin(*target.table, conds);
+        else if (target.table && !target.table->parent.empty()) return;
+        if (v.pinned) return;
+        add(piece, keyword_before(piece, static_cast<size_t>(m["relation"].value("location", 0)), "merge"), "bulk-delete", "error", target.name,
+            "MERGE … THEN DELETE on " + target.name + " removes every matched row one by one: " + v.why + ".",
+            target.table && target.table->partitioned() ? partition_fix(*target.table)
+                                                        : "partition " + target.name + " and drop or truncate what expires instead.");
+    }
+
+    // A DELETE kept in a string (psql \gexec, dblink_exec, a function's argument) runs later: linted as a
+    // statement when it is one, a warning when it only becomes one at run time.
+    void on_string(const json& c, const Piece& piece) {
+        if (!c.contains("sval")) return;
+        const std::string text = c["sval"].value("sval", "");
+        std::string l = lower(text.substr(0, 64));
+        size_t start = l.find_first_not_of(" \t\r\n");
+        if (start == std::string::npos || l.compare(start, 6, "delete") != 0 || l.find("from", start) == std::string::npos) return;
+        size_t at = static_cast<size_t>(c.value("location", 0));
+        if (parse_json(text)) {
+            // +1: past the opening quote (exact for '…' literals without doubled quotes).
+            lint_piece(sub_piece(piece, std::min(at + 1, piece.text.size()), text, piece.origin + " (string)"));
+            return;
+        }
+        add(piece, at, "dynamic-delete", "warning", "",
+            "a DELETE assembled from a string at run time (" + statement_excerpt(text, 80) + "): pggate cannot tell which table or rows it deletes",
+            "write the DELETE as a statement pggate can check, or clean up with a partition operation");
     }
 
     void on_update(const json& u, const Piece& piece) {

@@ -278,6 +278,18 @@ TEST(DeleteLint, ShellAndCodeInterpolationsAreValues) {
     EXPECT_EQ(py.findings[0].rule, "delete-paths.bulk-delete");
 }
 
+TEST(DeleteLint, MergeDeletesAndDeletesKeptInStrings) {
+    auto hits = lint("MERGE INTO memory_nodes n USING gone g ON n.tenant_id = g.tenant_id WHEN MATCHED THEN DELETE;\n"
+                     "MERGE INTO memory_nodes n USING gone g ON n.scope_key = $1 AND n.node_id = g.id WHEN MATCHED THEN DELETE;\n"
+                     "SELECT format('DELETE FROM %I WHERE tenant_id = %L', t, 'x') FROM tables_to_clean\n"
+                     "\\gexec\n"
+                     "SELECT dblink_exec('remote', 'DELETE FROM outbox WHERE processed_at IS NOT NULL');\n");
+    EXPECT_TRUE(has(hits, "bulk-delete", 1)) << dump(hits);
+    EXPECT_TRUE(has(hits, "dynamic-delete", 3)) << dump(hits);
+    EXPECT_TRUE(has(hits, "bulk-delete", 5)) << dump(hits);
+    EXPECT_EQ(hits.size(), 3u) << dump(hits);
+}
+
 TEST(DeleteLint, LargeTableGlobs) {
     TableModel m;
     m.large_globs = {"audit_*", "logs.*"};
