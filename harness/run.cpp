@@ -591,6 +591,22 @@ int preflight_command(const PreflightOptions& opts) {
         progress.line("schema", g.summary, g.status != "fail", g.duration_ms);
         report.gates.push_back(std::move(g));
     }
+    // The delete-paths gate's static half reads files only (with --dsn, also the live catalog's partitioning,
+    // by plain SELECTs): no cleanup path still takes the big-DELETE route. Its commands need a disposable
+    // database, so they belong to `pggate run`.
+    if (gates.delete_paths && !gates.delete_paths->files.empty()) {
+        auto t = std::chrono::steady_clock::now();
+        DeletePathsOptions static_only = *gates.delete_paths;
+        static_only.commands.clear();
+        static_only.compare.clear();
+        Database live;
+        live.label = "live";
+        live.conninfo = opts.dsn;
+        report.gates.push_back(run_delete_paths_gate(static_only, nullptr, opts.dsn.empty() ? nullptr : &live));
+        report.gates.back().duration_ms = ms_since(t);
+        const GateResult& g = report.gates.back();
+        progress.line("delete", g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
+    }
     if (report.gates.empty()) {
         print_error("nothing to check before a release: add gates: config: to " + cfg.file + ", or pass --dsn with a schema lock file.");
         return 2;

@@ -200,6 +200,18 @@ TEST(DeletePathsLint, BadInputIsExitTwoNamingTheFileAndLine) {
     EXPECT_EQ(pggate({"lint"}).exit_code, 2);
 }
 
+TEST(DeletePathsLint, PreflightRunsTheStaticHalfBeforeARelease) {
+    // Read-only: files only, no database, no cleanup command run.
+    std::string src = std::string(PGGATE_SOURCE_DIR) + "/scenarios/";
+    TempDir d;
+    auto broken = pggate({"preflight", "--env", "prod", "--config", src + "capacity/pggate.yaml", "--report-dir", d.path + "/broken"});
+    EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
+    json rep = read_report(d.path + "/broken/report.json");
+    EXPECT_EQ(hits(gate(rep, "delete-paths")), (std::set<std::string>{"delete-paths.bulk-delete@app/tasks/log_cleanup_tasks.py:15"}));
+    auto fixed = pggate({"preflight", "--env", "prod", "--config", src + "capacity-fixed/pggate.yaml", "--report-dir", d.path + "/fixed"});
+    EXPECT_EQ(fixed.exit_code, 0) << fixed.out << fixed.err;
+}
+
 // The memory service with only the replay and delete-paths gates, a smaller perf scope (the findings do
 // not depend on its size) and no timing condition (tests never assert wall times); `variant` files are
 // laid over it, and `edit` changes its pggate.yaml.
