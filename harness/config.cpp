@@ -14,6 +14,12 @@
 namespace fs = std::filesystem;
 
 namespace pggate {
+
+std::string resolve_path(const std::string& path, const std::string& base_dir) {
+    if (path.empty()) return path;
+    fs::path p = fs::path(path).is_absolute() || base_dir.empty() ? fs::path(path) : fs::path(base_dir) / path;
+    return p.lexically_normal().string();
+}
 namespace {
 
 
@@ -87,8 +93,7 @@ struct Checker {
     std::optional<std::string> existing_path(const YAML::Node& n, const std::string& what, bool want_dir) {
         auto s = str(n, what);
         if (!s) return std::nullopt;
-        fs::path p = fs::path(*s).is_absolute() ? fs::path(*s) : fs::path(dir) / *s;
-        p = p.lexically_normal();
+        fs::path p = resolve_path(*s, dir);
         std::error_code ec;
         if (!fs::exists(p, ec)) {
             fail(n, what + " '" + *s + "' does not exist (looked for " + p.string() + ").");
@@ -270,7 +275,7 @@ void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
         if (s["lock"]) {
             // May not exist yet: `pggate run --write-lock` creates it.
             if (auto v = c.str(s["lock"], "gates.schema-equality.lock"))
-                se.lock_file = (fs::path(*v).is_absolute() ? fs::path(*v) : fs::path(c.dir) / *v).lexically_normal().string();
+                se.lock_file = resolve_path(*v, c.dir);
         }
         if (s["reference"]) {
             if (auto v = c.one_of(s["reference"], "gates.schema-equality.reference", {"init", "chain", "init-upgrade"})) se.reference = *v;

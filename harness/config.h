@@ -15,6 +15,9 @@ class Node;
 
 namespace pggate {
 
+// A path as written in pggate.yaml, relative to `base_dir` (the file's folder) unless absolute; normalized.
+std::string resolve_path(const std::string& path, const std::string& base_dir);
+
 struct ConfigError : std::runtime_error {
     std::vector<std::string> problems;  // each "file:line:col: what is wrong and what to do"
     explicit ConfigError(std::vector<std::string> p);

@@ -266,7 +266,10 @@ TEST(DeletePathsRun, MemoryPurgeAndRetentionTakeThePartitionPath) {
 
 TEST(DeletePathsRun, PurgeByDeleteFailsNamingTheStatements) {
     TempDir d;
-    std::string proj = memory_project(d, "purge-by-delete");
+    // A required reduction above 100% cannot be met: the comparison must fail however fast the machine is.
+    std::string proj = memory_project(d, "purge-by-delete", [](std::string y) {
+        return std::regex_replace(y, std::regex("min_reduction: 0"), "min_reduction: 101");
+    });
     auto r = pggate({"run", "--config", proj + "/pggate.yaml", "--report-dir", d.path + "/out"});
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
     json rep = read_report(d.path + "/out/report.json");
@@ -294,6 +297,8 @@ TEST(DeletePathsRun, PurgeByDeleteFailsNamingTheStatements) {
     EXPECT_TRUE(g["metrics"].contains("scope-purge_vs_scope-purge-delete.reduction_pct"));
     ASSERT_EQ(g["conditions"].size(), 1u);
     EXPECT_EQ(g["conditions"][0]["metric"], "scope-purge_vs_scope-purge-delete.reduction_pct");
+    EXPECT_EQ(g["conditions"][0]["status"], "fail");
+    EXPECT_TRUE(rules(g).count("delete-paths.reduction-below-target")) << g.dump(1);
 }
 
 TEST(DeletePathsRun, PurgeThatTruncatesANeighboursPartitionFails) {
@@ -330,6 +335,7 @@ TEST(DeletePathsRun, TheRealPurgeRefusesASharedPartitionAndChangesNothing) {
     std::set<std::string> got = rules(g);
     EXPECT_TRUE(got.count("delete-paths.command-failed")) << dump(got);
     EXPECT_FALSE(got.count("delete-paths.other-tenant-touched")) << dump(got);
+    EXPECT_TRUE(got.count("delete-paths.purge-incomplete")) << dump(got);  // the scope's rows are all still there
     for (const auto& f : g["findings"])
         if (f["rule"] == "delete-paths.command-failed" && f["object"] == "scope-purge") {
             EXPECT_NE(f["message"].get<std::string>().find("also holds rows of other scopes"), std::string::npos) << f.dump();

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "gates/config/config_rules.h"
+#include "harness/config.h"
 #include "harness/dotenv.h"
 #include "harness/process.h"
 
@@ -32,10 +33,6 @@ std::string rel(const std::string& path, const std::string& base) {
     return p.string();
 }
 
-std::string resolve(const std::string& path, const std::string& base) {
-    fs::path p = fs::path(path).is_absolute() ? fs::path(path) : fs::path(base) / path;
-    return p.lexically_normal().string();
-}
 
 bool file_exists(const std::string& p) {
     std::error_code ec;
@@ -152,13 +149,13 @@ private:
     void body() {
         std::error_code ec;
         base_ = o_.base_dir.empty() ? fs::current_path(ec).string() : fs::absolute(o_.base_dir, ec).lexically_normal().string();
-        env_dir_ = o_.env_dir.empty() ? base_ : resolve(o_.env_dir, base_);
+        env_dir_ = o_.env_dir.empty() ? base_ : resolve_path(o_.env_dir, base_);
         if (o_.rules_file.empty()) {
             add("config.rules-invalid", "error", "", "no rules file: set gates.config.rules in pggate.yaml (e.g. config/rules.yaml).", std::nullopt);
             fatal_ = true;
             return;
         }
-        std::string rules_path = resolve(o_.rules_file, base_);
+        std::string rules_path = resolve_path(o_.rules_file, base_);
         std::vector<RulesProblem> problems;
         rules_ = load_config_rules(rules_path, rel(rules_path, base_), problems);
         for (const auto& p : problems)
@@ -189,13 +186,13 @@ private:
         std::vector<std::string> paths;
         if (!o_.env_files.empty()) {
             for (const auto& f : o_.env_files) {
-                paths.push_back(resolve(f, base_));
+                paths.push_back(resolve_path(f, base_));
                 labels.push_back(rel(paths.back(), base_));
                 required.push_back(true);
             }
         } else {
             for (const auto& f : default_env_files(mode)) {
-                paths.push_back(resolve(f, env_dir_));
+                paths.push_back(resolve_path(f, env_dir_));
                 labels.push_back(rel(paths.back(), base_));
                 required.push_back(false);
             }
@@ -248,7 +245,7 @@ private:
             if (p.rule == "config.file-missing") fatal_ = true;
         // The file a user should edit: the mode's own file (.env.prod, created if need be), or the last
         // of an explicit list.
-        target_file_ = o_.env_files.empty() ? rel(resolve(".env." + mode_, env_dir_), base_) : lo.labels.back();
+        target_file_ = o_.env_files.empty() ? rel(resolve_path(".env." + mode_, env_dir_), base_) : lo.labels.back();
         g_.metrics["env_files_loaded"] = static_cast<double>(env_.loaded.size());
     }
 
@@ -522,7 +519,7 @@ private:
     void check_example() {
         std::string path, label;
         if (!o_.example_file.empty()) {
-            path = resolve(o_.example_file, base_);
+            path = resolve_path(o_.example_file, base_);
             label = rel(path, base_);
             if (!file_exists(path)) {
                 add("config.file-missing", "error", "", "the example file " + label + " does not exist (looked for " + path +
@@ -531,7 +528,7 @@ private:
                 return;
             }
         } else {
-            path = resolve(".env.example", env_dir_);
+            path = resolve_path(".env.example", env_dir_);
             label = rel(path, base_);
             if (!file_exists(path)) {
                 g_.metrics["example_checked"] = 0;
@@ -982,7 +979,7 @@ ConfigGateOptions parse_config_gate_section(const YAML::Node& section, const std
         return std::nullopt;
     };
     auto exists = [&](const YAML::Node& n, const std::string& what, const std::string& value, bool dir) {
-        std::string p = resolve(value, config_dir);
+        std::string p = resolve_path(value, config_dir);
         std::error_code ec;
         bool ok = dir ? fs::is_directory(p, ec) : fs::is_regular_file(p, ec);
         if (!ok) problems.push_back(at(n) + what + " '" + value + "' does not exist (looked for " + p + ").");

@@ -1209,20 +1209,11 @@ void lint_content(const std::string& display, const std::string& content, Source
     }
     for (const SqlFragment& f : extract_sql_fragments(kind, content, display)) {
         Linter::Piece whole;
-        whole.text = mask_psql_variables(f.sql, whole.variables);
+        whole.text = f.sql;  // psql variables and meta-commands: already masked by the extractor
         whole.offsets = f.source_offsets;
         whole.origin = f.origin;
         whole.interpolated = f.interpolated;
         if (whole.offsets.size() != whole.text.size() + 1) continue;  // defensive: a malformed fragment is skipped
-        // psql meta-commands in a heredoc (\set, \o …) are not SQL: blank them like a .sql file's.
-        for (size_t line = 0; line < whole.text.size();) {
-            size_t end = whole.text.find('\n', line);
-            if (end == std::string::npos) end = whole.text.size();
-            size_t first = whole.text.find_first_not_of(" \t", line);
-            if (first < end && whole.text[first] == '\\')
-                for (size_t k = first; k < end; ++k) whole.text[k] = ' ';
-            line = end + 1;
-        }
         PgQuerySplitResult split = pg_query_split_with_parser(whole.text.c_str());
         bool parsed = !split.error;
         if (parsed)

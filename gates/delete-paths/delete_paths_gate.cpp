@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "gates/delete-paths/delete_lint.h"
+#include "harness/config.h"
 #include "harness/pg.h"
 #include "harness/process.h"
 #include "harness/provider.h"
@@ -28,9 +29,6 @@ constexpr const char* kGate = "delete-paths";
 // command leave them out.
 const std::string kOwn = "/* pggate */ ";
 
-std::string resolve(const std::string& p, const std::string& dir) {
-    return fs::path(p).is_absolute() ? p : (fs::path(dir) / p).lexically_normal().string();
-}
 
 std::string fmt_ms(double ms) {
     char buf[32];
@@ -123,8 +121,8 @@ std::vector<std::string> expand_file_globs(const std::vector<std::string>& globs
     for (const auto& g : globs) {
         if (g.find_first_of("*?[") == std::string::npos) {
             std::error_code ec;
-            if (fs::is_regular_file(resolve(g, base_dir), ec)) out.insert(fs::path(g).lexically_normal().string());
-            else problems.push_back(g + ": no such file (looked for " + resolve(g, base_dir) + ").");
+            if (fs::is_regular_file(resolve_path(g, base_dir), ec)) out.insert(fs::path(g).lexically_normal().string());
+            else problems.push_back(g + ": no such file (looked for " + resolve_path(g, base_dir) + ").");
             continue;
         }
         if (!walked) {
@@ -402,7 +400,7 @@ private:
         statements_available_ = libs.get(0, "loaded") == "t" && libs.get(0, "available") == "t";
         if (statements_available_) conn.exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         if (!o_.seed_file.empty()) {
-            std::string path = resolve(o_.seed_file, o_.base_dir);
+            std::string path = resolve_path(o_.seed_file, o_.base_dir);
             try {
                 SqlScript script = load_sql_script(path);
                 for (const auto& st : script.statements) {
@@ -713,7 +711,7 @@ GateResult run_delete_paths_gate(const DeletePathsOptions& options, Provider* pr
     // Static half.
     std::vector<std::string> problems;
     std::vector<LintInput> inputs;
-    for (const auto& f : expand_file_globs(options.files, options.base_dir, problems)) inputs.push_back({resolve(f, options.base_dir), f});
+    for (const auto& f : expand_file_globs(options.files, options.base_dir, problems)) inputs.push_back({resolve_path(f, options.base_dir), f});
     LintResult lint = lint_files(inputs, model);
     add_lint_findings(gate, lint);
     int static_errors = 0;
@@ -809,8 +807,8 @@ DeletePathsOptions parse_delete_paths_section(const YAML::Node& section, const s
         if (auto v = str(section["seed"], S + ".seed")) {
             o.seed_file = *v;
             std::error_code ec;
-            if (!fs::is_regular_file(resolve(*v, config_dir), ec))
-                problems.push_back(at(section["seed"]) + S + ".seed '" + *v + "' does not exist (looked for " + resolve(*v, config_dir) + ").");
+            if (!fs::is_regular_file(resolve_path(*v, config_dir), ec))
+                problems.push_back(at(section["seed"]) + S + ".seed '" + *v + "' does not exist (looked for " + resolve_path(*v, config_dir) + ").");
         }
     if (o.files.empty() && !section["commands"])
         problems.push_back(at(section) + S + " needs files (globs of SQL, shell and code to lint) or commands (cleanups to run), or both.");

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "harness/explain.h"
+#include "harness/config.h"
 #include "harness/pg.h"
 #include "harness/sql_script.h"
 
@@ -21,10 +22,6 @@ namespace {
 
 const char* kGate = "partition-pruning";
 
-std::string resolve(const std::string& p, const std::string& dir) {
-    if (p.empty() || fs::path(p).is_absolute() || dir.empty()) return p;
-    return (fs::path(dir) / p).lexically_normal().string();
-}
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
     std::string out;
@@ -91,7 +88,7 @@ GateResult run_partition_pruning_gate(const PruningOptions& options, const std::
     }
 
     if (!options.seed_file.empty()) {
-        std::string path = resolve(options.seed_file, options.base_dir);
+        std::string path = resolve_path(options.seed_file, options.base_dir);
         try {
             SqlScript script = load_sql_script(path);
             for (const auto& st : script.statements) {
@@ -260,8 +257,8 @@ PruningOptions parse_partition_pruning_section(const YAML::Node& section, const 
         if (auto v = str(section["seed"], S + ".seed")) {
             o.seed_file = *v;
             std::error_code ec;
-            if (!fs::is_regular_file(resolve(*v, config_dir), ec))
-                problems.push_back(at(section["seed"]) + S + ".seed '" + *v + "' does not exist (looked for " + resolve(*v, config_dir) + ").");
+            if (!fs::is_regular_file(resolve_path(*v, config_dir), ec))
+                problems.push_back(at(section["seed"]) + S + ".seed '" + *v + "' does not exist (looked for " + resolve_path(*v, config_dir) + ").");
         }
     }
     const YAML::Node& qs = section["queries"];
@@ -291,7 +288,7 @@ PruningOptions parse_partition_pruning_section(const YAML::Node& section, const 
         else if (qn["file"]) {
             if (auto v = str(qn["file"], W + ".file")) {
                 q.file = *v;
-                std::string path = resolve(*v, config_dir);
+                std::string path = resolve_path(*v, config_dir);
                 try {
                     SqlScript script = load_sql_script(path);
                     if (script.statements.size() != 1) {
