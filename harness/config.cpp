@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "harness/pg.h"
+#include "harness/yaml_checker.h"
 
 namespace fs = std::filesystem;
 
@@ -23,89 +24,7 @@ std::string resolve_path(const std::string& path, const std::string& base_dir) {
 namespace {
 
 
-// Collects problems with file:line:column so one run of `pggate` shows all of them.
-struct Checker {
-    std::string file;
-    std::string dir;
-    std::vector<std::string> problems;
-
-    std::string at(const YAML::Node& n) const {
-        std::ostringstream s;
-        s << file << ":" << n.Mark().line + 1 << ":" << n.Mark().column + 1;
-        return s.str();
-    }
-    void fail(const YAML::Node& n, const std::string& msg) { problems.push_back(at(n) + ": " + msg); }
-
-    bool is_map(const YAML::Node& n, const std::string& what) {
-        if (n.IsMap()) return true;
-        fail(n, what + " must be a mapping (key: value), not " + describe(n) + ".");
-        return false;
-    }
-    static std::string describe(const YAML::Node& n) {
-        if (n.IsSequence()) return "a list";
-        if (n.IsScalar()) return "the scalar '" + n.Scalar() + "'";
-        if (n.IsNull()) return "an empty value";
-        return "a mapping";
-    }
-    // Flags keys that are not in `allowed`, suggesting the closest known one.
-    void keys(const YAML::Node& n, const std::string& what, const std::vector<std::string>& allowed) {
-        for (auto it = n.begin(); it != n.end(); ++it) {
-            std::string k = it->first.Scalar();
-            if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-            std::string best = nearest(k, allowed, 3);
-            std::string hint = best.empty() ? "" : " Did you mean '" + best + "'?";
-            fail(it->first, "unknown key '" + k + "' in " + what + "." + hint + " Known keys: " + join(allowed, ", ") + ".");
-        }
-    }
-    std::optional<std::string> str(const YAML::Node& n, const std::string& what) {
-        if (!n.IsScalar()) {
-            fail(n, what + " must be a string, not " + describe(n) + ".");
-            return std::nullopt;
-        }
-        return n.Scalar();
-    }
-    std::optional<bool> boolean(const YAML::Node& n, const std::string& what) {
-        bool v = false;
-        if (n.IsScalar() && YAML::convert<bool>::decode(n, v)) return v;
-        fail(n, what + " must be true or false, not " + describe(n) + ".");
-        return std::nullopt;
-    }
-    std::optional<std::string> one_of(const YAML::Node& n, const std::string& what, const std::vector<std::string>& values) {
-        auto s = str(n, what);
-        if (!s) return std::nullopt;
-        if (std::find(values.begin(), values.end(), *s) == values.end()) {
-            fail(n, what + " is '" + *s + "'; expected one of: " + join(values, ", ") + ".");
-            return std::nullopt;
-        }
-        return s;
-    }
-    std::optional<long long> duration(const YAML::Node& n, const std::string& what) {
-        auto s = str(n, what);
-        if (!s) return std::nullopt;
-        auto ms = parse_duration_ms(*s);
-        if (!ms || *ms <= 0) {
-            fail(n, what + " is '" + *s + "'; expected a duration such as 500ms, 30s, 5m or 1h.");
-            return std::nullopt;
-        }
-        return ms;
-    }
-    // A path relative to the config's folder that must exist.
-    std::optional<std::string> existing_path(const YAML::Node& n, const std::string& what, bool want_dir) {
-        auto s = str(n, what);
-        if (!s) return std::nullopt;
-        fs::path p = resolve_path(*s, dir);
-        std::error_code ec;
-        if (!fs::exists(p, ec)) {
-            fail(n, what + " '" + *s + "' does not exist (looked for " + p.string() + ").");
-            return std::nullopt;
-        }
-        if (want_dir != fs::is_directory(p, ec)) {
-            fail(n, what + " '" + *s + "' must be a " + (want_dir ? "folder" : "file") + ".");
-            return std::nullopt;
-        }
-        return p.string();
-    }
-};
+using Checker = YamlChecker;
 
 SourceLocation where_of(const Checker& c, const YAML::Node& n) {
     return {c.file, n.Mark().line + 1, n.Mark().column + 1};
@@ -248,9 +167,9 @@ void read_init(Checker& c, const YAML::Node& n, InitConfig& out) {
 
 void read_gates(Checker& c, const YAML::Node& n, Config& cfg) {
     if (!c.is_map(n, "gates")) return;
-    c.keys(n, "gates", {"replay", "schema-equality", "config", "partition-pruning", "partition-health", "delete-paths"});
+    c.keys(n, "gates", {"replay", "schema-equality", "config", "partition-pruning", "partition-health", "delete-paths", "migration-safety"});
     if (n["config"]) cfg.config_gate_section = std::make_shared<const YAML::Node>(n["config"]);
-    for (const char* gate : {"partition-pruning", "partition-health", "delete-paths"})
+    for (const char* gate : {"partition-pruning", "partition-health", "delete-paths", "migration-safety"})
         if (n[gate]) cfg.gate_sections[gate] = std::make_shared<const YAML::Node>(n[gate]);
     if (n["replay"]) {
         cfg.replay_gate = true;

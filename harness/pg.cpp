@@ -24,6 +24,11 @@ PgError error_from(const PGresult* r, PGconn* c) {
     e.detail = field(r, PG_DIAG_MESSAGE_DETAIL);
     e.hint = field(r, PG_DIAG_MESSAGE_HINT);
     e.context = field(r, PG_DIAG_CONTEXT);
+    e.schema = field(r, PG_DIAG_SCHEMA_NAME);
+    e.table = field(r, PG_DIAG_TABLE_NAME);
+    e.column = field(r, PG_DIAG_COLUMN_NAME);
+    e.constraint = field(r, PG_DIAG_CONSTRAINT_NAME);
+    e.datatype = field(r, PG_DIAG_DATATYPE_NAME);
     std::string pos = field(r, PG_DIAG_STATEMENT_POSITION);
     if (!pos.empty()) e.position = std::atoi(pos.c_str());
     if (e.sqlstate.empty() && c && PQstatus(c) == CONNECTION_BAD) e.sqlstate = "08006";

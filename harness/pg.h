@@ -16,6 +16,8 @@ struct PgError : std::runtime_error {
     std::string detail;
     std::string hint;
     std::string context;
+    // Which object the error is about, when PostgreSQL says (NOT NULL, CHECK, UNIQUE, FK violations).
+    std::string schema, table, column, constraint, datatype;
     int position = 0;  // 1-based character offset into the statement sent, 0 when PostgreSQL gave none
     explicit PgError(const std::string& message) : std::runtime_error(message) {}
 };

@@ -42,9 +42,7 @@ std::string redact_secrets(std::string text, const Database& db) {
     return text;
 }
 
-struct StepFailed {
-    ReplayFailure failure;
-};
+}  // namespace
 
 ReplayFailure failure_from_pg(const PgError& e, const SqlScript& script, const Statement& st, const std::string& step) {
     ReplayFailure f;
@@ -59,7 +57,6 @@ ReplayFailure failure_from_pg(const PgError& e, const SqlScript& script, const S
     return f;
 }
 
-// Runs a script statement by statement, like `psql -v ON_ERROR_STOP=1 -f` (optionally in one transaction).
 int run_script(PgConn& conn, const SqlScript& script, bool one_transaction, const std::string& step) {
     bool tx = one_transaction;
     for (const auto& st : script.statements)
@@ -92,6 +89,8 @@ int run_script(PgConn& conn, const SqlScript& script, bool one_transaction, cons
     }
     return static_cast<int>(script.statements.size());
 }
+
+namespace {
 
 ProcessSpec command_spec(const std::string& command, const Database& db, const Config& cfg) {
     ProcessSpec p;
@@ -281,6 +280,8 @@ void run_sql_migrations(PgConn& conn, const Config& cfg, const ReplayPlan& plan,
     }
 }
 
+}  // namespace
+
 PgConn open_session(const Database& db, const Config& cfg) {
     PgConn conn(db.conninfo);
     conn.exec("SET client_min_messages = warning");
@@ -289,7 +290,29 @@ PgConn open_session(const Database& db, const Config& cfg) {
     return conn;
 }
 
-}  // namespace
+PathResult apply_migrations(const std::string& label, const Database& db, const Config& cfg, const ReplayPlan& plan,
+                            const std::vector<Migration>& migrations, const StepCallback& on_step) {
+    PathResult result;
+    result.path = label;
+    result.db = db;
+    auto t = std::chrono::steady_clock::now();
+    try {
+        if (cfg.chain.kind == ChainKind::alembic) {
+            if (!migrations.empty()) run_alembic(cfg, plan, db, "", migrations, result, label, on_step);
+        } else {
+            PgConn conn = open_session(db, cfg);
+            run_sql_migrations(conn, cfg, plan, migrations, result, on_step);
+        }
+    } catch (const StepFailed& f) {
+        result.ok = false;
+        result.failure = f.failure;
+    } catch (const PgError& e) {
+        result.ok = false;
+        result.failure = ReplayFailure{label, "", {}, "", e.sqlstate, e.what(), e.detail, e.hint, ""};
+    }
+    result.duration_ms = ms_since(t);
+    return result;
+}
 
 std::string relative_to(const std::string& file, const std::string& base_dir) {
     if (file.empty()) return file;
@@ -310,8 +333,13 @@ ReplayPlan plan_replay(const Config& cfg, bool list_alembic) {
             break;
         case ChainKind::sql_dir:
             plan.chain = discover_sql_chain(cfg.chain.dir, cfg.chain.layout);
-            for (const auto& m : plan.chain.migrations)
+            for (const auto& m : plan.chain.migrations) {
                 plan.migration_scripts.emplace(m.up_file, load_sql_script(m.up_file, m.up_section));
+                if (!m.down_file.empty())
+                    plan.down_scripts.emplace(m.down_file, load_sql_script(m.down_file, m.up_section == ScriptSection::dbmate_up
+                                                                                             ? ScriptSection::dbmate_down
+                                                                                             : ScriptSection::whole));
+            }
             if (!cfg.init.stamp.empty() && cfg.chain.kind == ChainKind::sql_dir) {
                 try {
                     (void)migrations_after(plan.chain, cfg.init.stamp);

@@ -8,6 +8,7 @@
 
 #include "harness/chain.h"
 #include "harness/config.h"
+#include "harness/pg.h"
 #include "harness/provider.h"
 #include "harness/sql_script.h"
 #include "reports/report.h"
@@ -45,6 +46,7 @@ struct ReplayPlan {
     MigrationChain chain;
     std::vector<SqlScript> init_scripts;
     std::map<std::string, SqlScript> migration_scripts;  // by up_file
+    std::map<std::string, SqlScript> down_scripts;       // by down_file (parsed up front too)
 };
 // With list_alembic=false the Alembic revision listing is left to list_alembic_revisions(), so the
 // caller can overlap it (a Python start-up) with starting the server.
@@ -63,6 +65,21 @@ struct ReplayOptions {
 
 PathResult replay_path(const std::string& path, const Database& db, const Config& cfg, const ReplayPlan& plan,
                        const StepCallback& on_step, ReplayOptions options = {});
+
+// A step that failed, thrown by run_script.
+struct StepFailed {
+    ReplayFailure failure;
+};
+// Runs a script statement by statement, like `psql -v ON_ERROR_STOP=1 -f`: in one transaction when asked
+// and no statement needs autocommit (CREATE INDEX CONCURRENTLY & co.). Throws StepFailed.
+int run_script(PgConn& conn, const SqlScript& script, bool one_transaction, const std::string& step);
+// The failure of one statement, pinned to file:line:column from PostgreSQL's error position.
+ReplayFailure failure_from_pg(const PgError& e, const SqlScript& script, const Statement& st, const std::string& step);
+// A session with pggate's guards: statement_timeout and lock_timeout from the config, warnings only.
+PgConn open_session(const Database& db, const Config& cfg);
+// Applies these migrations (SQL files, or Alembic revisions one at a time) to a database; like a path.
+PathResult apply_migrations(const std::string& label, const Database& db, const Config& cfg, const ReplayPlan& plan,
+                            const std::vector<Migration>& migrations, const StepCallback& on_step);
 
 // Formats a failure as the one-paragraph message users read.
 // With with_output, the tail of a command's output follows on indented lines.

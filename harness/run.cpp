@@ -16,6 +16,7 @@
 #include "gates/config/config_gate.h"
 #include "gates/delete-paths/delete_lint.h"
 #include "gates/delete-paths/delete_paths_gate.h"
+#include "gates/migration-safety/migration_safety_gate.h"
 #include "gates/partition-health/partition_health_gate.h"
 #include "gates/partition-pruning/partition_pruning_gate.h"
 #include "gates/replay/replay_gate.h"
@@ -211,6 +212,7 @@ struct GateSections {
     std::optional<PruningOptions> pruning;
     std::optional<PartitionHealthOptions> health;
     std::optional<DeletePathsOptions> delete_paths;
+    std::optional<MigrationSafetyOptions> migration_safety;
     WaiverSet waivers;
 };
 
@@ -245,6 +247,8 @@ bool load_project(const std::string& path, Config& cfg, GateSections& gates) {
             problems.push_back(cfg.file + ": gates.delete-paths runs its commands on a copy of the '" + db + "' path's database, but that path is not in paths.");
         gates.delete_paths->database = db;
     }
+    if (problems.empty() && cfg.gate_sections.count("migration-safety"))
+        gates.migration_safety = parse_migration_safety_section(*cfg.gate_sections.at("migration-safety"), cfg, problems);
     if (problems.empty() && !cfg.waivers_file.empty()) gates.waivers = load_waivers(cfg.waivers_file, problems);
     if (problems.empty()) return true;
     print_error("the configuration has " + std::to_string(problems.size()) + " problem(s):");
@@ -330,7 +334,7 @@ std::optional<Snapshot> load_lock(const std::string& lock_file) {
 // The replay part of `pggate run`: plan, provision, replay, snapshot, and the replay and schema-equality
 // gates. Returns -1 to go on, or the exit code to stop with.
 int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report, Progress& progress, Provider& provider,
-                       std::vector<PathResult>& results_out) {
+                       std::vector<PathResult>& results_out, ReplayPlan& plan_out) {
     // Everything that can be checked without a server is checked before one starts: the config, and
     // every SQL file through PostgreSQL's parser. Alembic's revision listing (a Python start-up) runs
     // while the server starts.
@@ -377,6 +381,7 @@ int replay_and_compare(const Config& cfg, const RunOptions& opts, Report& report
         return 2;
     }
     results_out = replayed.results;
+    plan_out = plan;
     const auto& results = replayed.results;
     const auto& snapshots = replayed.snapshots;
     for (const auto& r : results) {
@@ -479,9 +484,17 @@ int run_command(const RunOptions& opts) {
     }
     ProviderGuard guard{provider.get()};
     std::vector<PathResult> results;
+    ReplayPlan plan;
     if (provider) {
-        int stop = replay_and_compare(cfg, opts, report, progress, *provider, results);
+        int stop = replay_and_compare(cfg, opts, report, progress, *provider, results, plan);
         if (stop >= 0) return stop;
+        if (gates.migration_safety) {
+            auto t = std::chrono::steady_clock::now();
+            report.gates.push_back(run_migration_safety_gate(*gates.migration_safety, cfg, plan, *provider));
+            const GateResult& g = report.gates.back();
+            progress.line("migrate", g.summary, g.status == "pass" || g.status == "warn", ms_since(t));
+            if (interrupted()) return interrupted_exit();
+        }
         // Delete paths copies the replayed database before pruning seeds it in place (a template must be
         // idle and unseeded); pruning seeds the database it checks; health runs after it, so default
         // partitions hold that data.

@@ -1,0 +1,205 @@
+#include "gates/migration-safety/migration_safety_gate.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "gates/migration-safety/reversibility.h"
+#include "gates/migration-safety/seeded_upgrade.h"
+#include "harness/config.h"
+#include "harness/pg.h"
+#include "harness/provider.h"
+#include "harness/replay.h"
+#include "harness/yaml_checker.h"
+
+namespace fs = std::filesystem;
+
+namespace pggate {
+namespace {
+
+constexpr const char* kSection = "gates.migration-safety";
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+Location location_of(const YamlChecker& c, const YAML::Node& n) {
+    return {relative_to(c.file, c.dir), n.Mark().line + 1, n.Mark().column + 1};
+}
+
+void read_invariants(YamlChecker& c, const YAML::Node& n, MigrationSafetyOptions& o) {
+    if (!n.IsSequence()) {
+        c.fail(n, std::string(kSection) + ".invariants must be a list of {name, sql} or {name, file}.");
+        return;
+    }
+    for (const auto& e : n) {
+        const std::string what = std::string(kSection) + ".invariants entry";
+        if (!c.is_map(e, what)) continue;
+        c.keys(e, what, {"name", "sql", "file"});
+        Invariant inv;
+        inv.where = location_of(c, e);
+        if (e["name"])
+            if (auto v = c.str(e["name"], what + " name")) inv.name = *v;
+        if (e["sql"] && e["file"]) c.fail(e, what + " has both sql and file; give one.");
+        if (e["sql"]) {
+            if (auto v = c.str(e["sql"], what + " sql")) inv.sql = *v;
+        } else if (e["file"]) {
+            if (auto v = c.existing_path(e["file"], what + " file", false)) {
+                std::ifstream in(*v);
+                std::stringstream text;
+                text << in.rdbuf();
+                inv.sql = text.str();
+                inv.file = *v;
+                inv.where = {relative_to(*v, c.dir), 1, 1};
+                if (inv.name.empty()) inv.name = fs::path(*v).stem().string();
+            }
+        } else {
+            c.fail(e, what + " needs sql (a query that returns no rows when the invariant holds) or file.");
+        }
+        if (inv.name.empty()) inv.name = "invariant-" + std::to_string(o.invariants.size() + 1);
+        o.invariants.push_back(inv);
+    }
+}
+
+void settle(GateResult& gate, const std::string& summary) {
+    int errors = 0, warnings = 0;
+    for (const auto& f : gate.findings) {
+        if (f.waived) continue;
+        errors += f.severity == "error";
+        warnings += f.severity == "warning";
+    }
+    gate.status = errors ? "fail" : warnings ? "warn" : "pass";
+    gate.summary = summary;
+}
+
+}  // namespace
+
+MigrationSafetyOptions parse_migration_safety_section(const YAML::Node& section, const Config& cfg, std::vector<std::string>& problems) {
+    MigrationSafetyOptions o;
+    YamlChecker c{cfg.file, cfg.dir, {}};
+    const std::string S = kSection;
+    o.where = location_of(c, section);
+    if (section.IsNull()) return o;
+    if (!c.is_map(section, S)) {
+        problems.insert(problems.end(), c.problems.begin(), c.problems.end());
+        return o;
+    }
+    c.keys(section, S, {"reversibility", "seed", "large_tables", "large_table_rows", "invariants", "row_counts", "sample_rows"});
+    if (section["reversibility"])
+        if (auto v = c.one_of(section["reversibility"], S + ".reversibility", {"per-revision", "chain", "off"})) o.reversibility = *v;
+    if (const auto& seed = section["seed"]) {
+        if (c.is_map(seed, S + ".seed")) {
+            c.keys(seed, S + ".seed", {"at", "files"});
+            if (seed["at"]) {
+                if (auto v = c.str(seed["at"], S + ".seed.at")) o.seed_at = *v;
+            } else {
+                c.fail(seed, S + ".seed needs `at`: the revision after which the seed data loads.");
+            }
+            if (seed["files"])
+                if (auto files = c.strings(seed["files"], S + ".seed.files"))
+                    for (size_t i = 0; i < files->size(); ++i) {
+                        const YAML::Node& node = seed["files"].IsSequence() ? seed["files"][i] : seed["files"];
+                        if (auto p = c.existing_path(node, S + ".seed.files", false)) o.seed_files.push_back(*p);
+                    }
+        }
+    }
+    if (section["large_tables"])
+        if (auto v = c.strings(section["large_tables"], S + ".large_tables")) o.large_tables = *v;
+    if (section["large_table_rows"])
+        if (auto v = c.integer(section["large_table_rows"], S + ".large_table_rows", 1)) o.large_table_rows = *v;
+    if (section["sample_rows"])
+        if (auto v = c.integer(section["sample_rows"], S + ".sample_rows", 1)) o.sample_rows = static_cast<int>(*v);
+    if (section["invariants"]) read_invariants(c, section["invariants"], o);
+    if (const auto& rc = section["row_counts"]) {
+        if (c.is_map(rc, S + ".row_counts")) {
+            c.keys(rc, S + ".row_counts", {"allow_changes"});
+            if (const auto& allow = rc["allow_changes"]) {
+                if (!allow.IsSequence()) c.fail(allow, S + ".row_counts.allow_changes must be a list of {table, reason}.");
+                else
+                    for (const auto& e : allow) {
+                        if (!c.is_map(e, S + ".row_counts.allow_changes entry")) continue;
+                        c.keys(e, S + ".row_counts.allow_changes entry", {"table", "reason"});
+                        RowCountException x;
+                        if (e["table"]) {
+                            if (auto v = c.str(e["table"], "table")) x.table = *v;
+                        } else {
+                            c.fail(e, S + ".row_counts.allow_changes entries need `table` (a glob over schema.table).");
+                        }
+                        if (e["reason"]) {
+                            if (auto v = c.str(e["reason"], "reason")) x.reason = *v;
+                        } else {
+                            c.fail(e, S + ".row_counts.allow_changes entries need `reason`: say why the row count may change.");
+                        }
+                        o.allow_row_changes.push_back(x);
+                    }
+            }
+        }
+    }
+    if (cfg.chain.kind == ChainKind::none || cfg.chain.kind == ChainKind::command)
+        c.fail(section, S + " needs a migration chain pggate can step through (chain.dir with SQL files, or chain.alembic); a "
+                            "chain.command runs as one opaque step.");
+    problems.insert(problems.end(), c.problems.begin(), c.problems.end());
+    return o;
+}
+
+GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan, Provider& provider) {
+    auto t = std::chrono::steady_clock::now();
+    GateResult gate;
+    gate.id = "migration-safety";
+    if (!options.seed_at.empty() &&
+        std::none_of(plan.chain.migrations.begin(), plan.chain.migrations.end(), [&](const Migration& m) { return m.version == options.seed_at; })) {
+        gate.status = "error";
+        gate.summary = cfg.file + ": " + kSection + ".seed.at is '" + options.seed_at + "', but the chain has no revision with that id";
+        return gate;
+    }
+    try {
+        // Reversibility and the seeded upgrade use databases of their own, so they run side by side.
+        std::future<GateResult> reversal;
+        const bool reverse = options.reversibility != "off" && cfg.chain.kind == ChainKind::sql_dir;
+        if (reverse) {
+            Database db = provider.create_database("reversibility", nullptr);
+            reversal = std::async(std::launch::async, [&, db] {
+                GateResult part;
+                check_reversibility(options, cfg, plan, db, part);
+                return part;
+            });
+        }
+        std::vector<std::string> measured;
+        if (!options.seed_at.empty()) {
+            Database db = provider.create_database("seeded", nullptr);
+            measured = run_seeded_upgrade(options, cfg, plan, db, gate);
+        }
+        if (reverse) {
+            GateResult part = reversal.get();
+            gate.findings.insert(gate.findings.begin(), part.findings.begin(), part.findings.end());
+            gate.metrics.insert(part.metrics.begin(), part.metrics.end());
+        }
+    } catch (const PgError& e) {
+        gate.status = "error";
+        gate.summary = std::string("PostgreSQL: ") + e.what();
+        return gate;
+    } catch (const ProvisionError& e) {
+        gate.status = "error";
+        gate.summary = e.what();
+        return gate;
+    }
+    int errors = 0;
+    for (const auto& f : gate.findings) errors += f.severity == "error";
+    std::ostringstream s;
+    s << plan.chain.migrations.size() << " revision(s)";
+    if (gate.metrics.count("revisions_reversed")) s << ", " << gate.metrics["revisions_reversed"] << " reversed (" << options.reversibility << ")";
+    if (gate.metrics.count("measured_statements"))
+        s << ", " << gate.metrics["measured_statements"] << " statement(s) measured on " << gate.metrics["seeded_rows"] << " seeded rows, "
+          << options.invariants.size() << " invariant(s)";
+    s << ": " << (errors ? std::to_string(errors) + " problem(s)" : "safe");
+    settle(gate, s.str());
+    gate.metrics["revisions"] = static_cast<double>(plan.chain.migrations.size());
+    gate.duration_ms = ms_since(t);
+    return gate;
+}
+
+}  // namespace pggate

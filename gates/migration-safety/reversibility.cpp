@@ -1,0 +1,195 @@
+#include "gates/migration-safety/reversibility.h"
+
+#include <chrono>
+#include <optional>
+
+#include "gates/migration-safety/step_rules.h"
+#include "harness/catalog.h"
+#include "harness/pg.h"
+#include "harness/replay.h"
+#include "harness/schema_diff.h"
+
+namespace pggate {
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The migration tools' own bookkeeping tables are not the schema.
+SchemaPolicy reversal_policy(const Config& cfg) {
+    SchemaPolicy p = cfg.schema_equality.policy;
+    for (const char* t : {"*.alembic_version", "*.schema_migrations", "*.flyway_schema_history", "*.schema_version"})
+        p.ignore.push_back({"*", t});
+    return p;
+}
+
+// "left behind: index public.users_email_key", one per line, at most `max` lines.
+std::string describe(const std::vector<SchemaDifference>& diffs, size_t max = 12) {
+    std::string out;
+    size_t n = 0;
+    for (const auto& d : diffs) {
+        if (n++ == max) {
+            out += "\n… and " + std::to_string(diffs.size() - max) + " more";
+            break;
+        }
+        std::string line;
+        if (d.change == "missing") line = "missing: " + d.kind + " " + d.id + " (" + d.reference_definition + ")";
+        else if (d.change == "extra") line = "left behind: " + d.kind + " " + d.id + " (" + d.other_definition + ")";
+        else {
+            std::string attrs;
+            for (const auto& a : d.changed_attrs) attrs += (attrs.empty() ? "" : ", ") + a;
+            line = "changed: " + d.kind + " " + d.id + " [" + attrs + "]: was " + d.reference_definition + "; now " + d.other_definition;
+        }
+        out += (out.empty() ? "" : "\n") + line;
+    }
+    return out;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+struct Reverser {
+    const Config& cfg;
+    const ReplayPlan& plan;
+    PgConn conn;
+    SchemaPolicy policy;
+    GateResult& gate;
+    int snapshots = 0;
+
+    Snapshot snapshot() {
+        ++snapshots;
+        return read_snapshot(conn);
+    }
+    Location at(const std::string& file) const { return {relative_to(file, cfg.dir), 0, 0}; }
+    std::string name(const Migration& m) const { return "revision " + m.version + (m.name.empty() ? "" : " (" + m.name + ")"); }
+
+    std::optional<ReplayFailure> try_step(const Migration& m, bool down) {
+        const std::string& file = down ? m.down_file : m.up_file;
+        const SqlScript& script = down ? plan.down_scripts.at(file) : plan.migration_scripts.at(file);
+        try {
+            run_script(conn, script, true, name(m));
+            return std::nullopt;
+        } catch (const StepFailed& f) {
+            return f.failure;
+        }
+    }
+    static std::string what_failed(const ReplayFailure& f) {
+        return f.message + (f.sqlstate.empty() ? "" : " (SQLSTATE " + f.sqlstate + ")");
+    }
+
+    // Runs a step; on failure adds the finding and returns false.
+    bool step(const Migration& m, bool down, const std::string& rule_on_failure) {
+        auto failure = try_step(m, down);
+        if (!failure) return true;
+        MeasuredStatement st{m.version, {relative_to(failure->where.file, cfg.dir), failure->where.line, failure->where.column}, failure->statement};
+        std::string msg = std::string(down ? "the down step of " : "applying ") + name(m) + (rule_on_failure == "reup-failed" ? " again after its down step" : "") +
+                          " fails: " + what_failed(*failure);
+        gate.findings.push_back(safety_finding(rule_on_failure, rule_on_failure == "up-failed" ? "info" : "error", "revision " + m.version, msg, st,
+                                               down ? "the down step must undo exactly what the up step did, in reverse order"
+                                                    : "the down step must leave nothing the up step would trip over"));
+        return false;
+    }
+
+    void difference(const std::string& rule, const Migration& m, const std::vector<SchemaDifference>& diffs, const std::string& message,
+                    const std::string& fix) {
+        Finding f = safety_finding(rule, "error", "revision " + m.version, message + ":\n" + describe(diffs), {m.version, at(m.down_file), ""}, fix);
+        f.details["differences"] = std::to_string(diffs.size());
+        f.details["first_difference"] = first_line(describe(diffs, 1));
+        gate.findings.push_back(std::move(f));
+    }
+};
+
+}  // namespace
+
+void check_reversibility(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan, const Database& db,
+                         GateResult& gate) {
+    auto t = std::chrono::steady_clock::now();
+    Reverser r{cfg, plan, open_session(db, cfg), reversal_policy(cfg), gate};
+    const auto& chain = plan.chain.migrations;
+    const Snapshot empty = r.snapshot();
+    bool every_down = true;
+    for (const auto& m : chain) {
+        if (!m.down_file.empty()) continue;
+        every_down = false;
+        gate.findings.push_back(safety_finding("irreversible", "error", "revision " + m.version,
+                                               r.name(m) + " has no down step: it cannot be rolled back when the release is",
+                                               {m.version, r.at(m.up_file), ""},
+                                               "write the down file (" + plan.chain.layout + " layout) that undoes it; for a "
+                                               "destructive step, restore the structure and say in a comment that data cannot return"));
+    }
+    int reversed = 0;
+    bool stopped = false;
+    if (options.reversibility == "per-revision") {
+        Snapshot before = empty;
+        for (const auto& m : chain) {
+            if (!r.step(m, false, "up-failed")) { stopped = true; break; }
+            Snapshot after_up = r.snapshot();
+            if (m.down_file.empty()) {
+                before = std::move(after_up);
+                continue;
+            }
+            if (!r.step(m, true, "down-failed")) { stopped = true; break; }
+            Snapshot after_down = r.snapshot();
+            auto diffs = diff_snapshots(before, after_down, r.policy);
+            if (!diffs.empty()) {
+                // Applying it again may trip over what the down step left; that is the same problem, said once.
+                auto refailure = r.try_step(m, false);
+                bool reapplied = !refailure;
+                std::string then = reapplied ? "" : "; applying it again then fails: " + Reverser::what_failed(*refailure);
+                r.difference("down-not-restoring", m, diffs,
+                             "the down step of " + r.name(m) + " does not restore the schema before it (" + std::to_string(diffs.size()) +
+                                 " difference(s)" + then + ")",
+                             "make the down step undo every change of the up step");
+                if (!reapplied) { stopped = true; break; }
+                ++reversed;
+                auto redo = diff_snapshots(after_up, r.snapshot(), r.policy);
+                if (!redo.empty())
+                    r.difference("reup-differs", m, redo,
+                                 "applying " + r.name(m) + " again after its down step gives a different schema than the first time",
+                                 "the down step leaves something behind that changes what the up step builds");
+            } else {
+                if (!r.step(m, false, "reup-failed")) { stopped = true; break; }
+                ++reversed;
+            }
+            before = std::move(after_up);
+        }
+    } else {  // chain: up all (applied in the loop below from empty), down all, up all
+        Snapshot head;
+        for (const auto& m : chain)
+            if (!r.step(m, false, "up-failed")) { stopped = true; break; }
+        if (!stopped) head = r.snapshot();
+        if (!stopped && every_down) {
+            for (auto m = chain.rbegin(); m != chain.rend() && !stopped; ++m) stopped = !r.step(*m, true, "down-failed");
+            if (!stopped) {
+                auto left = diff_snapshots(empty, r.snapshot(), r.policy);
+                if (!left.empty())
+                    r.difference("down-leaves-objects", chain.front(), left, "going down from head to empty leaves objects behind",
+                                 "run with reversibility: per-revision to name the revision whose down step forgets them");
+                for (const auto& m : chain)
+                    if (!stopped) stopped = !r.step(m, false, "reup-failed");
+                if (!stopped) {
+                    auto again = diff_snapshots(head, r.snapshot(), r.policy);
+                    if (!again.empty())
+                        r.difference("reup-differs", chain.back(), again, "up → down → up gives a different schema than up",
+                                     "run with reversibility: per-revision to name the revision");
+                }
+                reversed = static_cast<int>(chain.size());
+            }
+        }
+    }
+    // Down to empty, in every mode: nothing may remain.
+    if (options.reversibility == "per-revision" && !stopped && every_down && !chain.empty()) {
+        for (auto m = chain.rbegin(); m != chain.rend() && !stopped; ++m) stopped = !r.step(*m, true, "down-failed");
+        if (!stopped) {
+            auto left = diff_snapshots(empty, r.snapshot(), r.policy);
+            if (!left.empty())
+                r.difference("down-leaves-objects", chain.front(), left, "going down from head to an empty database leaves objects behind",
+                             "the down steps must drop everything the up steps create (types, sequences, views, functions too)");
+        }
+    }
+    gate.metrics["revisions_reversed"] = reversed;
+    gate.metrics["reversibility_snapshots"] = r.snapshots;
+    gate.metrics["reversibility_ms"] = ms_since(t);
+}
+
+}  // namespace pggate

@@ -1,0 +1,180 @@
+#include "gates/migration-safety/step_rules.h"
+
+#include <fnmatch.h>
+
+#include <set>
+
+namespace pggate {
+namespace {
+
+constexpr int kShare = 5;
+constexpr int kAccessExclusive = 8;
+
+std::string with_rows(const std::string& name, long long rows) {
+    return name + " (" + std::to_string(rows) + " seeded row" + (rows == 1 ? "" : "s") + ")";
+}
+
+bool implies_not_null(const std::string& check_def, const std::string& column) {
+    // pg_get_constraintdef spells `CHECK ((tenant_id IS NOT NULL))`; a quoted name keeps its quotes.
+    std::string plain = "(" + column + " IS NOT NULL)";
+    std::string quoted = "(\"" + column + "\" IS NOT NULL)";
+    return check_def.find(plain) != std::string::npos || check_def.find(quoted) != std::string::npos;
+}
+
+}  // namespace
+
+long long TableSizes::rows_of(unsigned table) const {
+    auto it = rows.find(table);
+    return it == rows.end() ? 0 : it->second;
+}
+
+bool TableSizes::declared_large(const std::string& name) const {
+    for (const auto& g : large_globs) {
+        std::string glob = g.find('.') == std::string::npos ? "public." + g : g;
+        if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
+    }
+    return false;
+}
+
+bool TableSizes::is_large(unsigned table, const std::string& name) const {
+    return declared_large(name) || rows_of(table) >= large_rows;
+}
+
+Finding safety_finding(const std::string& rule, const std::string& severity, const std::string& object, const std::string& message,
+                       const MeasuredStatement& st, const std::string& fix) {
+    Finding f;
+    f.rule = "migration-safety." + rule;
+    f.severity = severity;
+    f.object = object;
+    f.message = message;
+    if (!st.where.file.empty()) f.location = st.where;
+    if (!st.revision.empty()) f.details["revision"] = st.revision;
+    if (!st.statement.empty()) f.details["statement"] = st.statement;
+    if (!fix.empty()) f.details["fix"] = fix;
+    return f;
+}
+
+std::vector<Finding> judge_statement(const MeasuredStatement& st, const DatabaseState& at_start, const DatabaseState& before,
+                                     const DatabaseState& after, const TableSizes& sizes, const CheckDefinitions& checks_before) {
+    std::vector<Finding> out;
+    for (const auto& [oid, start_rel] : at_start.relations) {
+        if (start_rel.kind != 'r' && start_rel.kind != 'p' && start_rel.kind != 'm') continue;
+        auto b = before.relations.find(oid);
+        auto a = after.relations.find(oid);
+        if (b == before.relations.end() || a == after.relations.end()) continue;  // dropped: its data goes with it
+        const std::string& name = a->second.name;
+        const long long rows = sizes.rows_of(oid);
+        const bool large = sizes.is_large(oid, name);
+        auto lock_of = [&](const DatabaseState& s) {
+            auto it = s.locks.find(oid);
+            return it == s.locks.end() ? 0 : it->second;
+        };
+        const int held = lock_of(after);
+        const bool newly_locked = held > lock_of(before);
+        const std::string lock_text = std::string(lock_name(held)) + " lock on " + name;
+        auto finding = [&](const std::string& rule, const std::string& message, const std::string& fix, const std::string& severity) {
+            Finding f = safety_finding(rule, severity, name, message, st, fix);
+            f.details["lock"] = std::string(lock_name(held)) + " (pg_locks)";
+            f.details["seeded_rows"] = std::to_string(rows);
+            out.push_back(std::move(f));
+        };
+        bool specific = false;
+
+        // Rewrites: a new relfilenode for the table itself.
+        if (a->second.filenode != b->second.filenode && start_rel.kind != 'p') {
+            std::vector<std::string> changed_types;
+            for (const auto& [key, col] : after.columns) {
+                if (key.first != oid) continue;
+                auto old = before.columns.find(key);
+                if (old != before.columns.end() && old->second.type != col.type)
+                    changed_types.push_back(key.second + " " + old->second.type + " → " + col.type);
+            }
+            std::string severity = large ? "error" : "info";
+            if (!changed_types.empty()) {
+                std::string list;
+                for (const auto& c : changed_types) list += (list.empty() ? "" : ", ") + c;
+                finding("type-change-rewrite",
+                        "changing the type of " + list + " rewrote " + with_rows(name, rows) + " and all its indexes under " + lock_text +
+                            ": reads and writes wait until the migration commits",
+                        "add a column of the new type, backfill it in batches, switch readers, then drop the old column; for "
+                        "an enum, check first that every value is allowed (SELECT DISTINCT col … WHERE col NOT IN (…))",
+                        severity);
+            } else {
+                finding("table-rewrite",
+                        "the statement rewrote " + with_rows(name, rows) + " (its relfilenode changed) under " + lock_text,
+                        "avoid the rewrite: add columns without a volatile default (set the default afterwards and backfill in "
+                        "batches); do not SET LOGGED/UNLOGGED, SET TABLESPACE, VACUUM FULL or CLUSTER a live table",
+                        severity);
+            }
+            specific = true;
+        }
+        if (!large) continue;
+
+        // Indexes built by the statement while it holds at least SHARE on the table: not CONCURRENTLY.
+        for (const auto& [ioid, idx] : after.relations) {
+            if ((idx.kind != 'i' && idx.kind != 'I') || idx.table != oid || before.relations.count(ioid)) continue;
+            if (held < kShare) continue;
+            bool from_constraint = false;
+            for (const auto& [coid, con] : after.constraints)
+                if (con.index == ioid && !before.constraints.count(coid)) from_constraint = true;
+            finding("index-without-concurrently",
+                    "index " + idx.name + " was built on " + with_rows(name, rows) + " while the migration's transaction held " +
+                        lock_text + ": " +
+                        (held >= kAccessExclusive ? "reads and writes" : "every INSERT, UPDATE and DELETE") + " wait for the whole build",
+                    from_constraint ? "CREATE UNIQUE INDEX CONCURRENTLY … in a migration of its own (outside a transaction), then "
+                                      "ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX …"
+                                    : "CREATE INDEX CONCURRENTLY … in a migration of its own (outside a transaction)",
+                    "error");
+            specific = true;
+        }
+
+        // NOT NULL set without a validated CHECK (col IS NOT NULL) to prove it: a full scan under ACCESS EXCLUSIVE.
+        std::vector<std::string> defs;
+        bool defs_read = false;
+        for (const auto& [key, col] : after.columns) {
+            if (key.first != oid || !col.not_null) continue;
+            auto old = before.columns.find(key);
+            if (old == before.columns.end() || old->second.not_null) continue;
+            if (!defs_read) {
+                defs = checks_before(oid);
+                defs_read = true;
+            }
+            bool proven = false;
+            for (const auto& d : defs) proven = proven || implies_not_null(d, key.second);
+            if (proven) continue;
+            finding("set-not-null-without-check",
+                    "SET NOT NULL on " + name + "." + key.second + " scanned " + with_rows(name, rows) + " under " + lock_text +
+                        ", because no validated CHECK (" + key.second + " IS NOT NULL) existed",
+                    "ADD CONSTRAINT … CHECK (" + key.second + " IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT … (in a later "
+                    "transaction); then SET NOT NULL (no scan) and drop the CHECK",
+                    "error");
+            specific = true;
+        }
+
+        // FOREIGN KEY / CHECK constraints added already validated: the whole table is scanned under the lock.
+        for (const auto& [coid, con] : after.constraints) {
+            if (con.table != oid || before.constraints.count(coid) || !con.validated) continue;
+            if (con.type != 'f' && con.type != 'c') continue;
+            finding("constraint-without-not-valid",
+                    std::string(con.type == 'f' ? "foreign key " : "CHECK constraint ") + con.name + " was added validated: it scanned " +
+                        with_rows(name, rows) + " while holding " + lock_text,
+                    "ADD CONSTRAINT " + con.name + " … NOT VALID (instant), then VALIDATE CONSTRAINT " + con.name +
+                        " in a later transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on)",
+                    "error");
+            specific = true;
+        }
+
+        if (newly_locked && held >= kAccessExclusive && !specific) {
+            finding("access-exclusive-lock",
+                    "the statement took ACCESS EXCLUSIVE lock on " + with_rows(name, rows) +
+                        (after.lock_timeout_set ? "; the migration set lock_timeout, so a long wait aborts it instead of queueing every query"
+                                                : ": while it waits for that lock, every later query on the table queues behind it, and the "
+                                                  "migration sets no lock_timeout"),
+                    after.lock_timeout_set ? "" : "SET lock_timeout = '2s'; at the top of the migration, and retry the migration when it aborts",
+                    after.lock_timeout_set ? "info" : "warning");
+        }
+    }
+    return out;
+}
+
+}  // namespace pggate
