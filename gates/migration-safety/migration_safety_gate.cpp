@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,13 @@ void read_invariants(YamlChecker& c, const YAML::Node& n, MigrationSafetyOptions
         if (inv.name.empty()) inv.name = "invariant-" + std::to_string(o.invariants.size() + 1);
         o.invariants.push_back(inv);
     }
+}
+
+// Database names stay unique when a provider serves several runs of the gate (tests, a long-lived server).
+std::string run_suffix() {
+    static std::atomic<int> runs{0};
+    int n = ++runs;
+    return n == 1 ? "" : "-" + std::to_string(n);
 }
 
 void settle(GateResult& gate, const std::string& summary) {
@@ -161,7 +169,7 @@ GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, cons
         std::future<GateResult> reversal;
         const bool reverse = options.reversibility != "off" && cfg.chain.kind == ChainKind::sql_dir;
         if (reverse) {
-            Database db = provider.create_database("reversibility", nullptr);
+            Database db = provider.create_database("migration-safety-reversibility" + run_suffix(), nullptr);
             reversal = std::async(std::launch::async, [&, db] {
                 GateResult part;
                 check_reversibility(options, cfg, plan, db, part);
@@ -170,7 +178,7 @@ GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, cons
         }
         std::vector<std::string> measured;
         if (!options.seed_at.empty()) {
-            Database db = provider.create_database("seeded", nullptr);
+            Database db = provider.create_database("migration-safety-seeded" + run_suffix(), nullptr);
             measured = run_seeded_upgrade(options, cfg, plan, db, gate);
         }
         if (reverse) {

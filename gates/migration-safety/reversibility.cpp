@@ -162,11 +162,21 @@ void check_reversibility(const MigrationSafetyOptions& options, const Config& cf
             for (auto m = chain.rbegin(); m != chain.rend() && !stopped; ++m) stopped = !r.step(*m, true, "down-failed");
             if (!stopped) {
                 auto left = diff_snapshots(empty, r.snapshot(), r.policy);
+                std::string then;
+                for (const auto& m : chain) {
+                    if (stopped) break;
+                    if (left.empty()) {
+                        stopped = !r.step(m, false, "reup-failed");
+                    } else if (auto failure = r.try_step(m, false)) {  // tripping over the leftovers: the same problem
+                        then = "; applying the chain again then fails in " + r.name(m) + ": " + Reverser::what_failed(*failure);
+                        stopped = true;
+                    }
+                }
                 if (!left.empty())
-                    r.difference("down-leaves-objects", chain.front(), left, "going down from head to empty leaves objects behind",
+                    r.difference("down-leaves-objects", chain.front(), left,
+                                 "going down from head to empty leaves objects behind (" + std::to_string(left.size()) + " difference(s)" +
+                                     then + ")",
                                  "run with reversibility: per-revision to name the revision whose down step forgets them");
-                for (const auto& m : chain)
-                    if (!stopped) stopped = !r.step(m, false, "reup-failed");
                 if (!stopped) {
                     auto again = diff_snapshots(head, r.snapshot(), r.policy);
                     if (!again.empty())

@@ -44,7 +44,7 @@ std::string measured_conninfo(const Database& db, const Config& cfg) {
 // Row values as JSON objects, secret-looking columns (password, token, api_key, …) replaced by "***".
 std::string redact_row(const std::string& json_text) {
     try {
-        auto j = nlohmann::json::parse(json_text);
+        auto j = nlohmann::ordered_json::parse(json_text);  // columns stay in table order
         if (j.is_object())
             for (auto it = j.begin(); it != j.end(); ++it)
                 if (is_secret_name(it.key()) && !it.value().is_null()) it.value() = "***";
@@ -63,7 +63,7 @@ struct Sample {
 Sample sample_where(PgConn& conn, const std::string& from, const std::string& cond, const std::string& what, int limit) {
     Sample s;
     s.what = what;
-    s.count = std::stoll(conn.exec("SELECT count(*) FROM " + from + " WHERE " + cond).get(0, 0));
+    s.count = std::stoll(conn.exec("SELECT count(*) FROM " + from + " x WHERE " + cond).get(0, 0));
     PgResult r = conn.exec("SELECT row_to_json(x)::text FROM " + from + " x WHERE " + cond + " LIMIT " + std::to_string(limit));
     for (int i = 0; i < r.rows(); ++i) s.rows.push_back(redact_row(r.get(i, 0)));
     return s;

@@ -1,0 +1,273 @@
+// The migration-safety gate on a real PostgreSQL: each measured rule fails on a bad migration and
+// stays quiet on the safe rewrite of it (the pair the gate's README shows), lock modes read exactly
+// as pg_locks has them, the seeded upgrade names the offending rows (secrets redacted), invariants
+// and row counts are checked at head, and reversibility names the revision whose down step is wrong.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "gates/migration-safety/lock_probe.h"
+#include "gates/migration-safety/migration_safety_gate.h"
+#include "harness/config.h"
+#include "harness/pg.h"
+#include "harness/replay.h"
+#include "tests/support/test_server.h"
+
+namespace fs = std::filesystem;
+
+namespace pggate {
+namespace {
+
+using testing::TempDir;
+using testing::TestServer;
+
+struct Rev {
+    std::string up;
+    std::string down = "-";  // "-": no down file
+};
+
+// Revision 0001 creates the tables the seed fills: `big` (20,000 rows: large) and `small` (10 rows).
+const char* kBase = R"SQL(
+CREATE TABLE small (id bigint PRIMARY KEY, name text NOT NULL);
+CREATE TABLE big (id bigint PRIMARY KEY, tenant_id bigint, email varchar(100), status text, n int, password_hash text);
+)SQL";
+const char* kBaseDown = "DROP TABLE big;\nDROP TABLE small;\n";
+const char* kSeed = R"SQL(
+INSERT INTO small SELECT g, 'tenant ' || g FROM generate_series(1, 10) g;
+INSERT INTO big SELECT g, CASE WHEN g % 1000 = 0 THEN NULL ELSE g % 10 + 1 END, 'user' || g || '@example.com',
+       CASE WHEN g % 5000 = 0 THEN 'archived' ELSE 'active' END, g, 'pbkdf2$secret' || g
+  FROM generate_series(1, 20000) g;
+)SQL";
+
+GateResult run_gate(const std::vector<Rev>& revs, const std::string& section_extra = "", const std::string& reversibility = "off") {
+    TempDir dir;
+    std::vector<Rev> all = {{kBase, kBaseDown}};
+    all.insert(all.end(), revs.begin(), revs.end());
+    for (size_t i = 0; i < all.size(); ++i) {
+        char version[8];
+        std::snprintf(version, sizeof version, "%04zu", i + 1);
+        dir.write(std::string("migrations/") + version + "_step.up.sql", all[i].up);
+        if (all[i].down != "-") dir.write(std::string("migrations/") + version + "_step.down.sql", all[i].down);
+    }
+    dir.write("seed.sql", kSeed);
+    dir.write("pggate.yaml", "project: t\nchain:\n  dir: migrations\n  layout: up-down\npaths: [chain]\ngates:\n  migration-safety:\n"
+                             "    reversibility: " + reversibility + "\n    seed: {at: \"0001\", files: [seed.sql]}\n" + section_extra);
+    Config cfg = load_config(dir.path + "/pggate.yaml");
+    std::vector<std::string> problems;
+    auto options = parse_migration_safety_section(*cfg.gate_sections.at("migration-safety"), cfg, problems);
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    ReplayPlan plan = plan_replay(cfg);
+    return run_migration_safety_gate(options, cfg, plan, TestServer::shared().provider());
+}
+
+// Rules of the findings at `severity` (error by default), sorted.
+std::vector<std::string> rules(const GateResult& g, const std::string& severity = "error") {
+    std::vector<std::string> out;
+    for (const auto& f : g.findings)
+        if (f.severity == severity) out.push_back(f.rule.substr(std::string("migration-safety.").size()));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+const Finding& only(const GateResult& g, const std::string& rule) {
+    auto it = std::find_if(g.findings.begin(), g.findings.end(), [&](const Finding& f) { return f.rule == "migration-safety." + rule; });
+    if (it == g.findings.end()) throw std::runtime_error("no " + rule + " finding");
+    return *it;
+}
+
+using Rules = std::vector<std::string>;
+
+TEST(MigrationSafety, IndexWithoutConcurrentlyOnALargeTable) {
+    auto bad = run_gate({{"SET lock_timeout = '2s';\nCREATE INDEX big_tenant_idx ON big (tenant_id);\n"}});
+    EXPECT_EQ(rules(bad), Rules{"index-without-concurrently"});
+    const Finding& f = only(bad, "index-without-concurrently");
+    EXPECT_EQ(f.object, "public.big");
+    ASSERT_TRUE(f.location);
+    EXPECT_EQ(f.location->file, "migrations/0002_step.up.sql");
+    EXPECT_EQ(f.location->line, 2);
+    EXPECT_EQ(f.details.at("lock"), "SHARE (pg_locks)");
+    EXPECT_EQ(f.details.at("seeded_rows"), "20000");
+    EXPECT_EQ(bad.status, "fail");
+
+    auto good = run_gate({{"CREATE INDEX CONCURRENTLY big_tenant_idx ON big (tenant_id);\n"}});
+    EXPECT_EQ(rules(good), Rules{});
+    EXPECT_EQ(good.status, "pass") << good.summary;
+
+    // The same build on the small table is no risk.
+    EXPECT_EQ(rules(run_gate({{"CREATE INDEX small_name_idx ON small (name);\n"}})), Rules{});
+}
+
+TEST(MigrationSafety, UniqueConstraintBuildsItsIndexUnderTheLock) {
+    auto bad = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_email_key UNIQUE (email);\n"}});
+    EXPECT_EQ(rules(bad), Rules{"index-without-concurrently"});
+    EXPECT_EQ(only(bad, "index-without-concurrently").details.at("lock"), "ACCESS EXCLUSIVE (pg_locks)");
+    auto good = run_gate({{"CREATE UNIQUE INDEX CONCURRENTLY big_email_key ON big (email);\n"},
+                          {"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_email_key UNIQUE USING INDEX big_email_key;\n"}});
+    EXPECT_EQ(rules(good), Rules{});
+}
+
+TEST(MigrationSafety, SetNotNullNeedsAValidatedCheckFirst) {
+    auto bad = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ALTER COLUMN n SET NOT NULL;\n"}});
+    EXPECT_EQ(rules(bad), Rules{"set-not-null-without-check"});
+    EXPECT_EQ(only(bad, "set-not-null-without-check").location->line, 2);
+    auto good = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_n_not_null CHECK (n IS NOT NULL) NOT VALID;\n"},
+                          {"ALTER TABLE big VALIDATE CONSTRAINT big_n_not_null;\n"},
+                          {"SET lock_timeout = '2s';\nALTER TABLE big ALTER COLUMN n SET NOT NULL;\nALTER TABLE big DROP CONSTRAINT big_n_not_null;\n"}});
+    EXPECT_EQ(rules(good), Rules{});
+}
+
+TEST(MigrationSafety, ForeignKeysAndChecksAddedNotValidThenValidated) {
+    auto bad = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_tenant_fk FOREIGN KEY (tenant_id) REFERENCES small (id);\n"}});
+    EXPECT_EQ(rules(bad), Rules{"constraint-without-not-valid"});
+    auto bad_check = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_n_positive CHECK (n > 0);\n"}});
+    EXPECT_EQ(rules(bad_check), Rules{"constraint-without-not-valid"});
+    auto good = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_tenant_fk FOREIGN KEY (tenant_id) REFERENCES small (id) NOT VALID;\n"},
+                          {"ALTER TABLE big VALIDATE CONSTRAINT big_tenant_fk;\n"}});
+    EXPECT_EQ(rules(good), Rules{});
+    // Added NOT VALID and never validated: the chain leaves it unchecked.
+    auto forgotten = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_tenant_fk FOREIGN KEY (tenant_id) REFERENCES small (id) NOT VALID;\n"}});
+    EXPECT_EQ(rules(forgotten), Rules{"constraint-not-validated"});
+}
+
+TEST(MigrationSafety, RewritesAreMeasuredByRelfilenode) {
+    auto type_change = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ALTER COLUMN n TYPE bigint;\n"}});
+    EXPECT_EQ(rules(type_change), Rules{"type-change-rewrite"});
+    EXPECT_NE(only(type_change, "type-change-rewrite").message.find("n integer → bigint"), std::string::npos)
+        << only(type_change, "type-change-rewrite").message;
+    auto volatile_default = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"}});
+    EXPECT_EQ(rules(volatile_default), Rules{"table-rewrite"});
+    // Binary-coercible type change and a stable default: no rewrite, only the (announced) lock.
+    auto good = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ALTER COLUMN email TYPE varchar(200);\n"
+                           "ALTER TABLE big ADD COLUMN created_at timestamptz DEFAULT now();\n"}});
+    EXPECT_EQ(rules(good), Rules{});
+    EXPECT_EQ(rules(good, "info"), Rules{"access-exclusive-lock"});  // taken once, held by the transaction
+    // The same on a small table: reported for information only.
+    EXPECT_EQ(rules(run_gate({{"ALTER TABLE small ALTER COLUMN id TYPE numeric;\n"}}), "info"), Rules{"type-change-rewrite"});
+}
+
+TEST(MigrationSafety, AccessExclusiveLockWithoutLockTimeoutWarns) {
+    auto bad = run_gate({{"ALTER TABLE big ADD COLUMN note text;\n"}});
+    EXPECT_EQ(rules(bad, "warning"), Rules{"access-exclusive-lock"});
+    EXPECT_EQ(bad.status, "warn");
+    auto good = run_gate({{"SET LOCAL lock_timeout = '2s';\nALTER TABLE big ADD COLUMN note text;\n"}});
+    EXPECT_EQ(rules(good, "warning"), Rules{});
+    EXPECT_EQ(rules(good, "info"), Rules{"access-exclusive-lock"});
+}
+
+TEST(MigrationSafety, LockModesAreReadAsPgLocksHasThem) {
+    Database db = TestServer::shared().create("locks");
+    PgConn conn(db.conninfo);
+    conn.exec("CREATE TABLE t (id int)");
+    unsigned oid = static_cast<unsigned>(std::stoul(conn.exec("SELECT 't'::regclass::oid").get(0, 0)));
+    const std::vector<std::string> modes = {"ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE",
+                                            "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"};
+    for (size_t i = 0; i < modes.size(); ++i) {
+        conn.exec("BEGIN");
+        conn.exec("LOCK TABLE t IN " + modes[i] + " MODE");
+        DatabaseState s = read_state(conn);
+        std::string in_pg_locks = conn.exec("SELECT mode FROM pg_locks WHERE relation = 't'::regclass AND pid = pg_backend_pid()").get(0, 0);
+        conn.exec("ROLLBACK");
+        EXPECT_EQ(s.locks[oid], static_cast<int>(i + 1)) << modes[i];
+        EXPECT_EQ(lock_rank(in_pg_locks), static_cast<int>(i + 1)) << in_pg_locks;
+        EXPECT_EQ(lock_name(s.locks[oid]), modes[i]);
+    }
+}
+
+TEST(MigrationSafety, SeededUpgradeNamesTheOffendingRowsWithSecretsRedacted) {
+    auto g = run_gate({{"UPDATE big SET tenant_id = 1 WHERE tenant_id IS NULL AND id < 10000;\nALTER TABLE big ALTER COLUMN tenant_id SET NOT NULL;\n"}});
+    EXPECT_EQ(rules(g), Rules{"seeded-upgrade-failed"});
+    const Finding& f = only(g, "seeded-upgrade-failed");
+    EXPECT_EQ(f.location->line, 2);
+    EXPECT_EQ(f.details.at("sqlstate"), "23502");
+    // The backfill earlier in the same migration counts: 20 NULLs seeded (ids 1000…20000), 9 backfilled.
+    EXPECT_EQ(f.details.at("offending_count"), "11");
+    EXPECT_NE(f.details.at("offending_rows").find("\"id\":10000"), std::string::npos) << f.details.at("offending_rows");
+    EXPECT_EQ(f.details.at("offending_rows").find("pbkdf2"), std::string::npos);
+    EXPECT_NE(f.details.at("offending_rows").find("\"password_hash\":\"***\""), std::string::npos);
+    EXPECT_EQ(f.message.find("pbkdf2"), std::string::npos);
+}
+
+TEST(MigrationSafety, EnumConversionWithAnUnknownValue) {
+    const std::string convert =
+        "SET lock_timeout = '2s';\nCREATE TYPE big_status AS ENUM ('active', 'disabled');\n"
+        "ALTER TABLE big ALTER COLUMN status TYPE big_status USING status::big_status;\n";
+    auto bad = run_gate({{convert}});
+    EXPECT_EQ(rules(bad), Rules{"seeded-upgrade-failed"});
+    const Finding& f = only(bad, "seeded-upgrade-failed");
+    EXPECT_EQ(f.location->line, 3);
+    EXPECT_EQ(f.details.at("offending_rows"), R"({"value":"archived","rows":4})");
+    auto good = run_gate({{"SET lock_timeout = '2s';\nCREATE TYPE big_status AS ENUM ('active', 'disabled', 'archived');\n"
+                           "ALTER TABLE big ALTER COLUMN status TYPE big_status USING status::big_status;\n"}});
+    EXPECT_EQ(rules(good), Rules{"type-change-rewrite"});  // converting rewrites: the gate says so, measured
+}
+
+TEST(MigrationSafety, InvariantsAndRowCountsAtHead) {
+    const std::string invariants =
+        "    invariants:\n"
+        "      - {name: no-null-tenant, sql: \"SELECT id FROM big WHERE tenant_id IS NULL\"}\n"
+        "      - {name: broken-query, sql: \"SELECT nope FROM big\"}\n";
+    auto g = run_gate({{"UPDATE big SET tenant_id = 1 WHERE tenant_id IS NULL AND id < 10000;\n"}}, invariants);
+    EXPECT_EQ(rules(g), (Rules{"invariant-error", "invariant-failed"}));
+    EXPECT_EQ(only(g, "invariant-failed").details.at("offending_count"), "11");
+    auto fixed = run_gate({{"UPDATE big SET tenant_id = 1 WHERE tenant_id IS NULL;\n"}},
+                          "    invariants:\n      - {name: no-null-tenant, sql: \"SELECT id FROM big WHERE tenant_id IS NULL\"}\n");
+    EXPECT_EQ(rules(fixed), Rules{});
+
+    auto lost = run_gate({{"DELETE FROM big WHERE status = 'archived';\n"}});
+    EXPECT_EQ(rules(lost), Rules{"row-count-changed"});
+    EXPECT_EQ(only(lost, "row-count-changed").details.at("rows_at_head"), "19996");
+    auto declared = run_gate({{"DELETE FROM big WHERE status = 'archived';\n"}},
+                             "    row_counts:\n      allow_changes: [{table: public.big, reason: archived users are purged}]\n");
+    EXPECT_EQ(rules(declared), Rules{});
+    // A rename keeps the table (same oid): its rows are still counted.
+    EXPECT_EQ(rules(run_gate({{"ALTER TABLE small RENAME TO tenants;\n"}})), Rules{});
+}
+
+TEST(MigrationSafety, FailedConcurrentIndexLeavesAnInvalidIndex) {
+    auto g = run_gate({{"CREATE UNIQUE INDEX CONCURRENTLY big_tenant_key ON big (tenant_id);\n"}});
+    EXPECT_EQ(rules(g), (Rules{"invalid-index", "seeded-upgrade-failed"}));
+    EXPECT_EQ(only(g, "invalid-index").object, "public.big_tenant_key");
+    EXPECT_EQ(only(g, "seeded-upgrade-failed").details.at("sqlstate"), "23505");
+}
+
+const std::vector<Rev> kReversible = {
+    {"CREATE TYPE big_kind AS ENUM ('a', 'b');\nALTER TABLE big ADD COLUMN kind big_kind;\n",
+     "ALTER TABLE big DROP COLUMN kind;\nDROP TYPE big_kind;\n"},
+    {"CREATE VIEW big_active AS SELECT id, email FROM big WHERE status = 'active';\n", "DROP VIEW big_active;\n"},
+};
+
+TEST(MigrationSafety, ReversibilityPerRevisionNamesTheRevision) {
+    EXPECT_EQ(rules(run_gate(kReversible, "", "per-revision")), Rules{});
+    EXPECT_EQ(rules(run_gate(kReversible, "", "chain")), Rules{});
+
+    auto forgets_type = kReversible;
+    forgets_type[0].down = "ALTER TABLE big DROP COLUMN kind;\n";
+    auto g = run_gate(forgets_type, "", "per-revision");
+    EXPECT_EQ(rules(g), Rules{"down-not-restoring"});
+    const Finding& f = only(g, "down-not-restoring");
+    EXPECT_EQ(f.object, "revision 0002");
+    EXPECT_EQ(f.location->file, "migrations/0002_step.down.sql");
+    EXPECT_NE(f.message.find("left behind: type public.big_kind"), std::string::npos) << f.message;
+    EXPECT_NE(f.message.find("already exists"), std::string::npos) << f.message;  // applying it again trips over it
+
+    // Chain mode sees the leftover from head down to empty.
+    EXPECT_EQ(rules(run_gate(forgets_type, "", "chain")), Rules{"down-leaves-objects"});
+
+    auto no_down = kReversible;
+    no_down[1].down = "-";
+    auto nd = run_gate(no_down, "", "per-revision");
+    EXPECT_EQ(rules(nd), Rules{"irreversible"});
+    EXPECT_EQ(only(nd, "irreversible").object, "revision 0003");
+
+    auto failing_down = kReversible;
+    failing_down[1].down = "DROP VIEW big_inactive;\n";
+    auto fd = run_gate(failing_down, "", "per-revision");
+    EXPECT_EQ(rules(fd), Rules{"down-failed"});
+    EXPECT_EQ(only(fd, "down-failed").location->file, "migrations/0003_step.down.sql");
+}
+
+}  // namespace
+}  // namespace pggate
