@@ -3,17 +3,22 @@
 // as pg_locks has them, the seeded upgrade names the offending rows (secrets redacted), invariants
 // and row counts are checked at head, and reversibility names the revision whose down step is wrong.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "gates/migration-safety/lock_probe.h"
 #include "gates/migration-safety/migration_safety_gate.h"
 #include "harness/config.h"
 #include "harness/pg.h"
+#include "harness/process.h"
 #include "harness/replay.h"
+#include "reports/schema.h"
 #include "tests/support/test_server.h"
 
 namespace fs = std::filesystem;
@@ -267,6 +272,81 @@ TEST(MigrationSafety, ReversibilityPerRevisionNamesTheRevision) {
     auto fd = run_gate(failing_down, "", "per-revision");
     EXPECT_EQ(rules(fd), Rules{"down-failed"});
     EXPECT_EQ(only(fd, "down-failed").location->file, "migrations/0003_step.down.sql");
+}
+
+}  // namespace
+}  // namespace pggate
+
+// ---------------------------------------------------------------------------------------------
+// The tenancy scenario through the pggate binary: passes as written; each variant fails with exactly its finding.
+
+namespace pggate {
+namespace {
+
+struct ScenarioRun {
+    int exit_code;
+    nlohmann::json report;
+};
+
+ScenarioRun run_tenancy(const std::string& variant) {
+    TempDir dir;
+    const std::string src = std::string(PGGATE_SOURCE_DIR) + "/scenarios/tenancy";
+    const std::string dest = dir.path + "/tenancy";
+    fs::copy(src, dest, fs::copy_options::recursive);
+    fs::remove_all(dest + "/.pggate");
+    if (!variant.empty()) fs::copy(src + "/variants/" + variant, dest, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    ProcessSpec p;
+    p.argv = {PGGATE_BIN, "run", "--config", dest + "/pggate.yaml", "--report-dir", dir.path + "/report"};
+    p.timeout = std::chrono::seconds(300);
+    ProcessResult r = run_process(p);
+    std::ifstream in(dir.path + "/report/report.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto problems = validate_report(text.str());
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems.front());
+    return {r.exit_code, nlohmann::json::parse(text.str())};
+}
+
+// Error findings of the migration-safety gate as "rule file:line".
+std::vector<std::string> errors_of(const nlohmann::json& report) {
+    std::vector<std::string> out;
+    for (const auto& g : report["gates"]) {
+        if (g["id"] != "migration-safety") continue;
+        for (const auto& f : g["findings"])
+            if (f["severity"] == "error")
+                out.push_back(f["rule"].get<std::string>() + " " + f["location"]["file"].get<std::string>() +
+                              (f["location"].value("line", 0) ? ":" + std::to_string(f["location"].value("line", 0)) : ""));
+    }
+    return out;
+}
+
+TEST(TenancyScenario, PassesAsWritten) {
+    auto run = run_tenancy("");
+    EXPECT_EQ(run.exit_code, 0);
+    EXPECT_EQ(errors_of(run.report), Rules{});
+    for (const auto& g : run.report["gates"]) {
+        EXPECT_EQ(g["status"], "pass") << g["id"] << ": " << g["summary"];
+        if (g["id"] == "migration-safety") {
+            EXPECT_EQ(g["metrics"]["revisions_reversed"], 11);
+            EXPECT_GT(g["metrics"]["measured_statements"], 40);
+        }
+    }
+}
+
+TEST(TenancyScenario, EachVariantFailsWithExactlyItsFinding) {
+    const std::vector<std::pair<std::string, std::string>> variants = {
+        {"irreversible-down", "migration-safety.down-not-restoring migrations/0009_tenant_scoped_unique_email.down.sql"},
+        {"backfill-misses-rows", "migration-safety.seeded-upgrade-failed migrations/0007_validate_tenant_constraints.up.sql:8"},
+        {"enum-unknown-value", "migration-safety.seeded-upgrade-failed migrations/0010_status_enums.up.sql:11"},
+        {"index-without-concurrently", "migration-safety.index-without-concurrently migrations/0004_index_tenant_id.up.sql:7"},
+    };
+    for (const auto& [variant, expected] : variants) {
+        auto run = run_tenancy(variant);
+        EXPECT_EQ(run.exit_code, 1) << variant;
+        EXPECT_EQ(errors_of(run.report), Rules{expected}) << variant;
+        for (const auto& g : run.report["gates"])  // the other gates still pass: only the migration is unsafe
+            if (g["id"] != "migration-safety") EXPECT_EQ(g["status"], "pass") << variant << " " << g["id"];
+    }
 }
 
 }  // namespace

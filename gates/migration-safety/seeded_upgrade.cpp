@@ -120,16 +120,23 @@ Sample offending_rows(PgConn& conn, const PgError& e, const Statement& st, int l
             }
         }
         if (e.sqlstate == "22P02" && std::string(e.what()).find("for enum") != std::string::npos) {
-            static const std::regex alter(
-                R"(ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?([\w."]+)\s+ALTER\s+(?:COLUMN\s+)?([\w"]+)\s+(?:SET\s+DATA\s+)?TYPE\s+([\w."]+))",
-                std::regex::icase);
-            std::smatch m;
+            // ALTER TABLE t … ALTER [COLUMN] c [SET DATA] TYPE enum_type …, among other subcommands.
+            static const std::regex table_re(R"(ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?([\w."]+))", std::regex::icase);
+            static const std::regex column_re(R"(ALTER\s+(?:COLUMN\s+)?([\w"]+)\s+(?:SET\s+DATA\s+)?TYPE\s+([\w."]+))", std::regex::icase);
             std::string text = statement_excerpt(st.text, 100000);
-            if (std::regex_search(text, m, alter)) {
-                std::string t = m[1], col = m[2], type = m[3];
-                std::string from = "(SELECT " + col + "::text AS value, count(*) AS rows FROM " + t + " WHERE " + col +
-                                   " IS NOT NULL AND " + col + "::text <> ALL (enum_range(NULL::" + type + ")::text[]) GROUP BY 1 ORDER BY 2 DESC)";
-                return sample_where(conn, from, "true", "values of " + t + "." + col + " that " + type + " does not have", limit);
+            std::smatch tm;
+            if (std::regex_search(text, tm, table_re)) {
+                const std::string t = tm[1];
+                std::string rest = tm.suffix();
+                for (std::smatch cm; std::regex_search(rest, cm, column_re); rest = cm.suffix()) {
+                    const std::string col = cm[1], type = cm[2];
+                    if (conn.exec_params("SELECT 1 FROM pg_type WHERE oid = to_regtype($1) AND typtype = 'e'", {type}).rows() == 0) continue;
+                    std::string from = "(SELECT " + col + "::text AS value, count(*) AS rows FROM " + t + " WHERE " + col +
+                                       " IS NOT NULL AND " + col + "::text <> ALL (enum_range(NULL::" + type +
+                                       ")::text[]) GROUP BY 1 ORDER BY 2 DESC)";
+                    Sample s = sample_where(conn, from, "true", "value(s) of " + t + "." + col + " that " + type + " does not have", limit);
+                    if (s.count > 0) return s;
+                }
             }
         }
     } catch (const PgError&) {
