@@ -72,6 +72,41 @@ def failure(exc, revision, versions_paths):
     return info
 
 
+def session(cfg, paths):
+    """Upgrades and downgrades on request, one line per command on PGGATE_SESSION_IN ("upgrade <rev>",
+    "downgrade <target>", "quit"), one JSON event per line on PGGATE_SESSION_OUT; pggate reads the
+    schema between commands. One interpreter for a whole up/down/up walk."""
+    from alembic import command as alembic_command
+    commands = open(os.environ["PGGATE_SESSION_IN"], "r")
+    events = open(os.environ["PGGATE_SESSION_OUT"], "w")
+
+    def reply(**event):
+        events.write(json.dumps(event) + "\n")
+        events.flush()
+
+    reply(event="ready")
+    for line in commands:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            break
+        action, target = words[0], words[1]
+        t = time.monotonic()
+        try:
+            if action == "upgrade":
+                alembic_command.upgrade(cfg, target)
+            else:
+                alembic_command.downgrade(cfg, target)
+        except Exception as exc:  # noqa: BLE001 - reported to pggate, which decides
+            event = failure(exc, target, paths)
+            event["action"] = action
+            reply(**event)
+            continue
+        reply(event="done", revision=target, action=action, ms=int((time.monotonic() - t) * 1000))
+    return 0
+
+
 def main():
     ini, command = sys.argv[1], sys.argv[2]
     args = sys.argv[3:]
@@ -81,7 +116,9 @@ def main():
             emit(event="revisions", revisions=revisions(cfg))
             return 0
         from alembic import command as alembic_command
-        paths = {r["path"] for r in revisions(cfg)} if command == "apply" else set()
+        paths = {r["path"] for r in revisions(cfg)} if command in ("apply", "session") else set()
+        if command == "session":
+            return session(cfg, paths)
         stamp, revs = None, []
         i = 0
         while i < len(args):

@@ -5,6 +5,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sstream>
 
@@ -175,6 +179,27 @@ std::string revision_label(const MigrationChain& chain, const std::string& rev) 
     return "revision " + rev;
 }
 
+// A driver "error" event as a failure pinned to the revision file and line of the failing op.* call.
+ReplayFailure failure_from_event(const nlohmann::json& ev, const ReplayPlan& plan, const Config& cfg) {
+    std::string rev = ev.value("revision", "");
+    std::string action = ev.value("action", "upgrade");
+    ReplayFailure f;
+    f.revision = rev;
+    f.step = rev.empty() ? "alembic" : (action == "stamp" ? "alembic stamp " + rev : revision_label(plan.chain, rev));
+    if (action == "downgrade") f.step = "alembic downgrade " + rev;
+    f.sqlstate = ev.value("sqlstate", "");
+    f.message = ev.value("message", "");
+    f.detail = ev.value("detail", "");
+    f.hint = ev.value("hint", "");
+    f.statement = statement_excerpt(ev.value("statement", ""));
+    std::string file = ev.value("file", "");
+    if (file.empty())
+        for (const auto& m : plan.chain.migrations)
+            if (m.version == rev) file = m.up_file;
+    f.where = {file.empty() ? cfg.chain.alembic_config : file, ev.value("line", 0), 0};
+    return f;
+}
+
 // Stamps and/or applies Alembic revisions one at a time in one Python process.
 void run_alembic(const Config& cfg, const ReplayPlan& plan, const Database& db, const std::string& stamp,
                  const std::vector<Migration>& revisions, PathResult& result, const std::string& path, const StepCallback& on_step) {
@@ -204,19 +229,8 @@ void run_alembic(const Config& cfg, const ReplayPlan& plan, const Database& db, 
             on_step(path, s);
         } else if (kind == "error") {
             failed_event = true;
-            ReplayFailure f;
-            f.revision = rev;
-            f.step = rev.empty() ? "alembic" : (action == "stamp" ? "alembic stamp " + rev : revision_label(plan.chain, rev));
-            f.sqlstate = ev.value("sqlstate", "");
-            f.message = ev.value("message", "");
-            f.detail = ev.value("detail", "");
-            f.hint = ev.value("hint", "");
-            f.statement = statement_excerpt(ev.value("statement", ""));
-            std::string file = ev.value("file", "");
-            if (file.empty())
-                for (const auto& m : plan.chain.migrations)
-                    if (m.version == rev) file = m.up_file;
-            f.where = {file.empty() ? cfg.chain.alembic_config : file, ev.value("line", 0), 0};
+            ReplayFailure f = failure_from_event(ev, plan, cfg);
+            const std::string file = f.where.file == cfg.chain.alembic_config ? "" : f.where.file;
             std::string out;
             std::istringstream in(r.out);
             for (std::string line; std::getline(in, line);)
@@ -430,6 +444,100 @@ PathResult replay_path(const std::string& path, const Database& db, const Config
     }
     result.duration_ms = ms_since(t);
     return result;
+}
+
+AlembicSession::AlembicSession(const Config& cfg, const ReplayPlan& plan, const Database& db) : cfg_(cfg), plan_(plan) {
+    char dir_template[] = "/tmp/pggate-alembic-XXXXXX";
+    if (!mkdtemp(dir_template)) throw std::runtime_error("cannot create a temp dir for the Alembic session");
+    dir_ = dir_template;
+    const std::string in = dir_ + "/commands", out = dir_ + "/events";
+    if (mkfifo(in.c_str(), 0600) != 0 || mkfifo(out.c_str(), 0600) != 0) {
+        fs::remove_all(dir_);
+        throw std::runtime_error("cannot create the Alembic session's pipes in " + dir_);
+    }
+    // Read-write opens never block on a FIFO, and keep it open if the driver dies (its death is seen by pid).
+    commands_fd_ = open(in.c_str(), O_RDWR | O_CLOEXEC);
+    events_fd_ = open(out.c_str(), O_RDWR | O_CLOEXEC);
+    ProcessSpec spec = alembic_spec(cfg, {"session"});
+    spec.env_set.insert(db.client_env.begin(), db.client_env.end());
+    spec.env_set["PGGATE_SESSION_IN"] = in;
+    spec.env_set["PGGATE_SESSION_OUT"] = out;
+    spec.stdout_file = dir_ + "/output";
+    spec.stderr_file = "-";
+    pid_ = spawn_process(spec);
+    register_child_group(pid_, SIGTERM);
+    std::string line;
+    nlohmann::json ready = next_event(line, 60'000) ? nlohmann::json::parse(line, nullptr, false) : nlohmann::json();
+    if (!ready.is_object() || ready.value("event", "") != "ready") {
+        std::string why = ready.is_object() ? ready.value("message", "") : "";
+        if (why.empty()) {
+            std::ifstream in(dir_ + "/output");
+            std::stringstream text;
+            text << in.rdbuf();
+            why = last_lines(text.str(), 6);
+        }
+        shutdown();
+        throw std::runtime_error("Alembic could not start (" + alembic_python(cfg.chain) + " with the alembic package is needed)" +
+                                 (why.empty() ? "" : ": " + why));
+    }
+}
+
+AlembicSession::~AlembicSession() { shutdown(); }
+
+void AlembicSession::shutdown() {
+    if (pid_ > 0) {
+        (void)!write(commands_fd_, "quit\n", 5);
+        stop_child(pid_, SIGTERM, std::chrono::milliseconds(2000));
+        unregister_child_group(pid_);
+        pid_ = -1;
+    }
+    if (commands_fd_ >= 0) close(commands_fd_);
+    if (events_fd_ >= 0) close(events_fd_);
+    commands_fd_ = events_fd_ = -1;
+    if (!dir_.empty()) {
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+        dir_.clear();
+    }
+}
+
+bool AlembicSession::next_event(std::string& line, long long timeout_ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+        size_t nl = buffer_.find('\n');
+        if (nl != std::string::npos) {
+            line = buffer_.substr(0, nl);
+            buffer_.erase(0, nl + 1);
+            return true;
+        }
+        if (interrupted() || !pid_alive(pid_) || std::chrono::steady_clock::now() > deadline) return false;
+        pollfd p{events_fd_, POLLIN, 0};
+        if (poll(&p, 1, 100) > 0) {
+            char buf[65536];
+            ssize_t n = read(events_fd_, buf, sizeof buf);
+            if (n > 0) buffer_.append(buf, static_cast<size_t>(n));
+        }
+    }
+}
+
+std::optional<ReplayFailure> AlembicSession::run(const std::string& action, const std::string& target) {
+    std::string line = action + " " + target + "\n";
+    if (write(commands_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+        return ReplayFailure{"alembic " + action + " " + target, target, {cfg_.chain.alembic_config, 0, 0}, "", "", "the Alembic session is gone", "", "", ""};
+    std::string text_line;
+    if (!next_event(text_line, cfg_.timeouts.step_ms)) {
+        std::ifstream in(dir_ + "/output");
+        std::stringstream text;
+        text << in.rdbuf();
+        ReplayFailure f{"alembic " + action + " " + target, target, {cfg_.chain.alembic_config, 0, 0}, "", "",
+                        interrupted() ? "interrupted" : pid_alive(pid_) ? "timed out (timeouts.step)" : "Alembic exited", "", "", ""};
+        f.output = last_lines(text.str(), 12);
+        return f;
+    }
+    nlohmann::json ev = nlohmann::json::parse(text_line, nullptr, false);
+    if (ev.is_object() && ev.value("event", "") == "done") return std::nullopt;
+    if (!ev.is_object()) return ReplayFailure{"alembic " + action + " " + target, target, {cfg_.chain.alembic_config, 0, 0}, "", "", "unreadable reply from the Alembic session", "", "", ""};
+    return failure_from_event(ev, plan_, cfg_);
 }
 
 std::string describe_failure(const std::string& path, const ReplayFailure& f, const std::string& base_dir, bool with_output) {

@@ -81,6 +81,28 @@ PgConn open_session(const Database& db, const Config& cfg);
 PathResult apply_migrations(const std::string& label, const Database& db, const Config& cfg, const ReplayPlan& plan,
                             const std::vector<Migration>& migrations, const StepCallback& on_step);
 
+// One Alembic interpreter that upgrades and downgrades on request (`alembic upgrade <rev>`,
+// `alembic downgrade <target>`), so a per-revision up/down/up walk pays one Python start-up, and pggate
+// reads the schema between steps. Stopped (and its temp dir removed) on destruction.
+class AlembicSession {
+public:
+    AlembicSession(const Config& cfg, const ReplayPlan& plan, const Database& db);  // throws std::runtime_error
+    ~AlembicSession();
+    AlembicSession(const AlembicSession&) = delete;
+    AlembicSession& operator=(const AlembicSession&) = delete;
+    // action: upgrade | downgrade; target: a revision id, "-1", "base", "head". nullopt when it worked.
+    std::optional<ReplayFailure> run(const std::string& action, const std::string& target);
+
+private:
+    bool next_event(std::string& line, long long timeout_ms);  // one JSON line from the driver
+    void shutdown();
+    const Config& cfg_;
+    const ReplayPlan& plan_;
+    std::string dir_, buffer_;
+    int commands_fd_ = -1, events_fd_ = -1;
+    int pid_ = -1;
+};
+
 // Formats a failure as the one-paragraph message users read.
 // With with_output, the tail of a command's output follows on indented lines.
 std::string describe_failure(const std::string& path, const ReplayFailure& f, const std::string& base_dir, bool with_output = true);

@@ -277,6 +277,40 @@ TEST(MigrationSafety, ReversibilityPerRevisionNamesTheRevision) {
 }  // namespace
 }  // namespace pggate
 
+// Alembic chains go up and down through `alembic upgrade <rev>` / `alembic downgrade -1` in one interpreter.
+GateResult run_alembic_reversibility(const std::string& broken_revision_file) {
+    TempDir dir;
+    const std::string dest = dir.path + "/capacity";
+    fs::copy(std::string(PGGATE_SOURCE_DIR) + "/scenarios/capacity", dest, fs::copy_options::recursive);
+    std::ofstream(dest + "/pggate.yaml") << "project: capacity\nchain:\n  alembic:\n    config: alembic.ini\npaths: [chain]\n"
+                                            "gates:\n  migration-safety:\n    reversibility: per-revision\n";
+    if (!broken_revision_file.empty()) {  // its downgrade() does nothing
+        std::string path = dest + "/migrations/versions/" + broken_revision_file;
+        std::ifstream in(path);
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string py = text.str();
+        py = py.substr(0, py.find("def downgrade")) + "def downgrade():\n    pass\n";
+        std::ofstream(path) << py;
+    }
+    Config cfg = load_config(dest + "/pggate.yaml");
+    std::vector<std::string> problems;
+    auto options = parse_migration_safety_section(*cfg.gate_sections.at("migration-safety"), cfg, problems);
+    ReplayPlan plan = plan_replay(cfg);
+    return run_migration_safety_gate(options, cfg, plan, TestServer::shared().provider());
+}
+
+TEST(MigrationSafety, AlembicDowngradeStepByStep) {
+    auto good = run_alembic_reversibility("");
+    EXPECT_EQ(rules(good), Rules{}) << good.summary;
+    EXPECT_EQ(good.metrics["revisions_reversed"], 5);
+    auto bad = run_alembic_reversibility("20251224152000_unify_sync_sessions_status_default_and_check.py");
+    EXPECT_EQ(rules(bad), Rules{"down-not-restoring"});
+    const Finding& f = only(bad, "down-not-restoring");
+    EXPECT_EQ(f.object, "revision 20251224152000");
+    EXPECT_NE(f.message.find("sync_sessions"), std::string::npos) << f.message;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The tenancy scenario through the pggate binary: passes as written; each variant fails with exactly its finding.
 

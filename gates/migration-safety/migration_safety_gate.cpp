@@ -167,7 +167,7 @@ GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, cons
     try {
         // Reversibility and the seeded upgrade use databases of their own, so they run side by side.
         std::future<GateResult> reversal;
-        const bool reverse = options.reversibility != "off" && cfg.chain.kind == ChainKind::sql_dir;
+        const bool reverse = options.reversibility != "off";
         if (reverse) {
             Database db = provider.create_database("migration-safety-reversibility" + run_suffix(), nullptr);
             reversal = std::async(std::launch::async, [&, db] {
@@ -191,6 +191,10 @@ GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, cons
         gate.summary = std::string("PostgreSQL: ") + e.what();
         return gate;
     } catch (const ProvisionError& e) {
+        gate.status = "error";
+        gate.summary = e.what();
+        return gate;
+    } catch (const std::runtime_error& e) {  // Alembic could not start
         gate.status = "error";
         gate.summary = e.what();
         return gate;

@@ -1,6 +1,7 @@
 #include "gates/migration-safety/reversibility.h"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 #include "gates/migration-safety/step_rules.h"
@@ -54,7 +55,12 @@ struct Reverser {
     PgConn conn;
     SchemaPolicy policy;
     GateResult& gate;
+    AlembicSession* alembic = nullptr;  // Alembic chains: `alembic upgrade <rev>` / `alembic downgrade -1`
     int snapshots = 0;
+
+    bool has_down(const Migration& m) const { return alembic || !m.down_file.empty(); }
+    // Where a finding about the revision's down step points: its down file, or the Alembic revision file.
+    Location down_location(const Migration& m) const { return at(m.down_file.empty() ? m.up_file : m.down_file); }
 
     Snapshot snapshot() {
         ++snapshots;
@@ -64,6 +70,7 @@ struct Reverser {
     std::string name(const Migration& m) const { return "revision " + m.version + (m.name.empty() ? "" : " (" + m.name + ")"); }
 
     std::optional<ReplayFailure> try_step(const Migration& m, bool down) {
+        if (alembic) return down ? alembic->run("downgrade", "-1") : alembic->run("upgrade", m.version);
         const std::string& file = down ? m.down_file : m.up_file;
         const SqlScript& script = down ? plan.down_scripts.at(file) : plan.migration_scripts.at(file);
         try {
@@ -92,7 +99,7 @@ struct Reverser {
 
     void difference(const std::string& rule, const Migration& m, const std::vector<SchemaDifference>& diffs, const std::string& message,
                     const std::string& fix) {
-        Finding f = safety_finding(rule, "error", "revision " + m.version, message + ":\n" + describe(diffs), {m.version, at(m.down_file), ""}, fix);
+        Finding f = safety_finding(rule, "error", "revision " + m.version, message + ":\n" + describe(diffs), {m.version, down_location(m), ""}, fix);
         f.details["differences"] = std::to_string(diffs.size());
         f.details["first_difference"] = first_line(describe(diffs, 1));
         gate.findings.push_back(std::move(f));
@@ -104,12 +111,14 @@ struct Reverser {
 void check_reversibility(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan, const Database& db,
                          GateResult& gate) {
     auto t = std::chrono::steady_clock::now();
-    Reverser r{cfg, plan, open_session(db, cfg), reversal_policy(cfg), gate};
+    std::unique_ptr<AlembicSession> session;
+    if (cfg.chain.kind == ChainKind::alembic) session = std::make_unique<AlembicSession>(cfg, plan, db);
+    Reverser r{cfg, plan, open_session(db, cfg), reversal_policy(cfg), gate, session.get()};
     const auto& chain = plan.chain.migrations;
     const Snapshot empty = r.snapshot();
     bool every_down = true;
     for (const auto& m : chain) {
-        if (!m.down_file.empty()) continue;
+        if (r.has_down(m)) continue;
         every_down = false;
         gate.findings.push_back(safety_finding("irreversible", "error", "revision " + m.version,
                                                r.name(m) + " has no down step: it cannot be rolled back when the release is",
@@ -124,7 +133,7 @@ void check_reversibility(const MigrationSafetyOptions& options, const Config& cf
         for (const auto& m : chain) {
             if (!r.step(m, false, "up-failed")) { stopped = true; break; }
             Snapshot after_up = r.snapshot();
-            if (m.down_file.empty()) {
+            if (!r.has_down(m)) {
                 before = std::move(after_up);
                 continue;
             }
