@@ -277,6 +277,12 @@ TEST(MigrationSafety, ReversibilityPerRevisionNamesTheRevision) {
 }  // namespace
 }  // namespace pggate
 
+// ---------------------------------------------------------------------------------------------
+// The tenancy scenario through the pggate binary: passes as written; each variant fails with exactly its finding.
+
+namespace pggate {
+namespace {
+
 // Alembic chains go up and down through `alembic upgrade <rev>` / `alembic downgrade -1` in one interpreter.
 GateResult run_alembic_reversibility(const std::string& broken_revision_file) {
     TempDir dir;
@@ -310,12 +316,6 @@ TEST(MigrationSafety, AlembicDowngradeStepByStep) {
     EXPECT_EQ(f.object, "revision 20251224152000");
     EXPECT_NE(f.message.find("sync_sessions"), std::string::npos) << f.message;
 }
-
-// ---------------------------------------------------------------------------------------------
-// The tenancy scenario through the pggate binary: passes as written; each variant fails with exactly its finding.
-
-namespace pggate {
-namespace {
 
 struct ScenarioRun {
     int exit_code;
