@@ -72,6 +72,53 @@ def failure(exc, revision, versions_paths):
     return info
 
 
+def install_probe(paths, current):
+    """With PGGATE_STATE_QUERY set, every statement a revision sends is followed, on the same connection
+    and inside the same transaction, by pggate's state query (locks held, relfilenodes, constraints,
+    columns); the states before and after go to pggate, which judges them as it judges SQL files."""
+    query = os.environ.get("PGGATE_STATE_QUERY")
+    if not query:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    busy = [False]
+    pending = {}
+
+    def probe(dbapi_connection):
+        busy[0] = True
+        try:
+            cur = dbapi_connection.cursor()
+            cur.execute(query)
+            rows = [[None if v is None else str(v) for v in row] for row in cur.fetchall()]
+            cur.close()
+            return rows
+        finally:
+            busy[0] = False
+
+    def where():
+        for frame in reversed(traceback.extract_stack()):
+            if os.path.abspath(frame.filename) in paths:
+                return os.path.abspath(frame.filename), frame.lineno
+        return "", 0
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        if not busy[0] and current[0]:
+            pending[id(cursor)] = probe(cursor.connection)
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def after(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        rows_before = pending.pop(id(cursor), None)
+        if busy[0] or rows_before is None:
+            return
+        rows_after = probe(cursor.connection)
+        if rows_after == rows_before:
+            return
+        file, line = where()
+        emit(event="statement", revision=current[0], file=file, line=line, statement=str(statement),
+             before=rows_before, after=rows_after)
+
+
 def session(cfg, paths):
     """Upgrades and downgrades on request, one line per command on PGGATE_SESSION_IN ("upgrade <rev>",
     "downgrade <target>", "quit"), one JSON event per line on PGGATE_SESSION_OUT; pggate reads the
@@ -139,8 +186,11 @@ def main():
                 emit(**failure(exc, stamp, paths))
                 return 1
             emit(event="done", revision=stamp, action="stamp", ms=int((time.monotonic() - t) * 1000))
+        current = [None]
+        install_probe(paths, current)
         for rev in revs:
             t = time.monotonic()
+            current[0] = rev
             emit(event="start", revision=rev, action="upgrade")
             try:
                 alembic_command.upgrade(cfg, rev)

@@ -202,7 +202,8 @@ ReplayFailure failure_from_event(const nlohmann::json& ev, const ReplayPlan& pla
 
 // Stamps and/or applies Alembic revisions one at a time in one Python process.
 void run_alembic(const Config& cfg, const ReplayPlan& plan, const Database& db, const std::string& stamp,
-                 const std::vector<Migration>& revisions, PathResult& result, const std::string& path, const StepCallback& on_step) {
+                 const std::vector<Migration>& revisions, PathResult& result, const std::string& path, const StepCallback& on_step,
+                 const std::map<std::string, std::string>& driver_env = {}, std::vector<std::string>* statement_events = nullptr) {
     std::vector<std::string> args = {"apply"};
     if (!stamp.empty()) args.insert(args.end(), {"--stamp", stamp});
     std::string list;
@@ -210,8 +211,14 @@ void run_alembic(const Config& cfg, const ReplayPlan& plan, const Database& db, 
     if (!list.empty()) args.insert(args.end(), {"--revisions", list});
     ProcessSpec spec = alembic_spec(cfg, args);
     spec.env_set.insert(db.client_env.begin(), db.client_env.end());
+    spec.env_set.insert(driver_env.begin(), driver_env.end());
     spec.stderr_file = "-";
     auto r = run_process(spec);
+    if (statement_events) {
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);)
+            if (line.rfind("@@pggate {\"event\": \"statement\"", 0) == 0) statement_events->push_back(line.substr(9));
+    }
     bool failed_event = false;
     for (const auto& ev : driver_events(r.out)) {
         std::string kind = ev.value("event", "");
@@ -305,14 +312,15 @@ PgConn open_session(const Database& db, const Config& cfg) {
 }
 
 PathResult apply_migrations(const std::string& label, const Database& db, const Config& cfg, const ReplayPlan& plan,
-                            const std::vector<Migration>& migrations, const StepCallback& on_step) {
+                            const std::vector<Migration>& migrations, const StepCallback& on_step,
+                            const std::map<std::string, std::string>& driver_env, std::vector<std::string>* driver_events) {
     PathResult result;
     result.path = label;
     result.db = db;
     auto t = std::chrono::steady_clock::now();
     try {
         if (cfg.chain.kind == ChainKind::alembic) {
-            if (!migrations.empty()) run_alembic(cfg, plan, db, "", migrations, result, label, on_step);
+            if (!migrations.empty()) run_alembic(cfg, plan, db, "", migrations, result, label, on_step, driver_env, driver_events);
         } else {
             PgConn conn = open_session(db, cfg);
             run_sql_migrations(conn, cfg, plan, migrations, result, on_step);

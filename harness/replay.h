@@ -78,8 +78,11 @@ ReplayFailure failure_from_pg(const PgError& e, const SqlScript& script, const S
 // A session with pggate's guards: statement_timeout and lock_timeout from the config, warnings only.
 PgConn open_session(const Database& db, const Config& cfg);
 // Applies these migrations (SQL files, or Alembic revisions one at a time) to a database; like a path.
+// For Alembic, `driver_env` reaches the driver (PGGATE_STATE_QUERY turns its per-statement probe on) and
+// `driver_events`, when given, receives the driver's "statement" events (JSON lines).
 PathResult apply_migrations(const std::string& label, const Database& db, const Config& cfg, const ReplayPlan& plan,
-                            const std::vector<Migration>& migrations, const StepCallback& on_step);
+                            const std::vector<Migration>& migrations, const StepCallback& on_step,
+                            const std::map<std::string, std::string>& driver_env = {}, std::vector<std::string>* driver_events = nullptr);
 
 // One Alembic interpreter that upgrades and downgrades on request (`alembic upgrade <rev>`,
 // `alembic downgrade <target>`), so a per-revision up/down/up walk pays one Python start-up, and pggate

@@ -1,5 +1,6 @@
 #include "gates/migration-safety/lock_probe.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "harness/pg.h"
@@ -47,35 +48,45 @@ const char* lock_name(int rank) {
     return rank >= 0 && rank <= 8 ? kNames[rank] : "unknown";
 }
 
+const char* state_query() { return kStateQuery; }
+
 DatabaseState read_state(PgConn& conn) {
-    DatabaseState s;
     PgResult r = conn.exec(kStateQuery);
-    for (int i = 0; i < r.rows(); ++i) {
-        const std::string tag = r.get(i, 0);
+    std::vector<std::vector<std::string>> rows(static_cast<size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        for (int c = 0; c < 7; ++c) rows[static_cast<size_t>(i)].push_back(r.get(i, c));
+    return state_from_rows(rows);
+}
+
+DatabaseState state_from_rows(const std::vector<std::vector<std::string>>& rows) {
+    DatabaseState s;
+    for (const auto& row : rows) {
+        if (row.size() < 7) continue;
+        const std::string& tag = row[0];
         if (tag == "L") {
-            int& m = s.locks[to_oid(r.get(i, 1))];
-            m = std::max(m, lock_rank(r.get(i, 2)));
+            int& m = s.locks[to_oid(row[1])];
+            m = std::max(m, lock_rank(row[2]));
         } else if (tag == "R") {
             RelationState rel;
-            rel.kind = r.get(i, 2).empty() ? 'r' : r.get(i, 2)[0];
-            rel.filenode = r.get(i, 3);
-            rel.name = r.get(i, 4);
-            rel.table = to_oid(r.get(i, 5));
-            rel.valid = r.get(i, 6) != "false";
-            s.relations[to_oid(r.get(i, 1))] = rel;
+            rel.kind = row[2].empty() ? 'r' : row[2][0];
+            rel.filenode = row[3];
+            rel.name = row[4];
+            rel.table = to_oid(row[5]);
+            rel.valid = row[6] != "false";
+            s.relations[to_oid(row[1])] = rel;
         } else if (tag == "C") {
             ConstraintState c;
-            c.type = r.get(i, 2).empty() ? 'c' : r.get(i, 2)[0];
-            c.validated = r.get(i, 3) == "true";
-            c.name = r.get(i, 4);
-            c.table = to_oid(r.get(i, 5));
-            c.index = to_oid(r.get(i, 6));
-            s.constraints[to_oid(r.get(i, 1))] = c;
+            c.type = row[2].empty() ? 'c' : row[2][0];
+            c.validated = row[3] == "true";
+            c.name = row[4];
+            c.table = to_oid(row[5]);
+            c.index = to_oid(row[6]);
+            s.constraints[to_oid(row[1])] = c;
         } else if (tag == "A") {
-            s.columns[{to_oid(r.get(i, 1)), r.get(i, 2)}] = ColumnState{r.get(i, 3) == "true", r.get(i, 4)};
+            s.columns[{to_oid(row[1]), row[2]}] = ColumnState{row[3] == "true", row[4]};
         } else if (tag == "S") {
             // pggate's own guard arrives with the connection (source "client"); a SET in the migration is "session".
-            s.lock_timeout_set = r.get(i, 2) == "session";
+            s.lock_timeout_set = row[2] == "session";
         }
     }
     return s;

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace pggate {
 
@@ -42,6 +43,11 @@ struct DatabaseState {
 
 // One round trip. Objects of extensions and the system catalogs are left out (oid < 16384).
 DatabaseState read_state(PgConn& conn);
+// The query read_state sends (tagged rows of 7 text columns): the Alembic driver runs it itself after
+// each statement of a revision, inside the revision's transaction, and sends the rows back.
+const char* state_query();
+// The state from those rows (NULL as "").
+DatabaseState state_from_rows(const std::vector<std::vector<std::string>>& rows);
 
 // PostgreSQL's table lock modes in conflict order: AccessShareLock = 1 … AccessExclusiveLock = 8; 0 unknown.
 int lock_rank(const std::string& mode);
