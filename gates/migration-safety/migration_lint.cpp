@@ -429,7 +429,7 @@ public:
         script_ = &script;
         created_.clear();
         dropped_indexes_.clear();
-        lock_timeout_ = false;
+        lock_timeout_ = lock_timeout_local_ = false;
         schema_ = "public";
         trees_.clear();
         for (const auto& st : script.statements) {
@@ -481,6 +481,7 @@ private:
     std::set<std::string> created_;          // tables created in this file: no rows
     std::set<std::string> dropped_indexes_;  // DROP INDEX [CONCURRENTLY] IF EXISTS seen in this file
     bool lock_timeout_ = false;
+    bool lock_timeout_local_ = false;  // SET LOCAL / set_config(…, true): ends with the transaction
     std::string schema_ = "public";
     std::vector<json> trees_;
 
@@ -511,11 +512,18 @@ private:
         return it != origin_name_.end() && model_.is_large(it->second);
     }
     std::string severity(const std::string& t) const { return large(t) ? "error" : "warning"; }
+    bool declared_large(const std::string& t) const {
+        if (model_.declared_large(t)) return true;
+        auto it = origin_name_.find(t);
+        return it != origin_name_.end() && model_.declared_large(it->second);
+    }
     std::string size_note(const std::string& t) const {
-        if (large(t)) return " " + t + " is declared large.";
+        std::string note;
+        if (declared_large(t)) note = " " + t + " is declared large.";
+        else if (large(t)) note = " " + t + " is partitioned (or a partition), so pggate counts it as large.";
         auto it = created_by_.find(t);
-        if (it != created_by_.end()) return " " + t + " was created by " + it->second + ", so it may hold rows in production.";
-        return "";
+        if (it != created_by_.end()) note += " " + t + " was created by " + it->second + ", so it may hold rows in production.";
+        return note;
     }
 
     // ---- findings
@@ -573,6 +581,8 @@ private:
         else if (key == "ReindexStmt") on_reindex(n);
         else if (key == "VacuumStmt") on_vacuum(n);
         else if (key == "ClusterStmt") on_cluster(n);
+        else if (key == "RefreshMatViewStmt") on_refresh(n);
+        else if (key == "TransactionStmt") on_transaction(n);
         // DO blocks and function bodies are out of scope.
     }
 
@@ -599,7 +609,10 @@ private:
             schema_ = "public";
             return;
         }
-        if (name == "lock_timeout") lock_timeout_ = kind == "VAR_SET_VALUE" && !numeric_zero && timeout_value_on(value);
+        if (name == "lock_timeout") {
+            lock_timeout_ = kind == "VAR_SET_VALUE" && !numeric_zero && timeout_value_on(value);
+            lock_timeout_local_ = B(n, "is_local");
+        }
         if (name == "search_path") set_search_path(kind == "VAR_SET_VALUE" ? args : empty_array());
     }
 
@@ -634,7 +647,10 @@ private:
             if (args.size() < 2) return false;
             std::string setting = lower(S(F(F(args[0], "A_Const"), "sval"), "sval"));
             const json& value = F(F(args[1], "A_Const"), "sval");
-            if (setting == "lock_timeout") lock_timeout_ = value.is_object() ? timeout_value_on(S(value, "sval")) : true;
+            if (setting == "lock_timeout") {
+                lock_timeout_ = value.is_object() ? timeout_value_on(S(value, "sval")) : true;
+                lock_timeout_local_ = args.size() > 2 && B(F(F(args[2], "A_Const"), "boolval"), "boolval");
+            }
             if (setting == "search_path" && value.is_object()) {
                 json one = json::array();
                 one.push_back(args[1]);
@@ -1283,6 +1299,22 @@ private:
                                                  "space back online use pg_repack --table=" + name + " */");
             return;
         }
+    }
+
+    void on_transaction(const json& t) {
+        std::string kind = S(t, "kind");
+        if (lock_timeout_local_ && (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE"))
+            lock_timeout_ = lock_timeout_local_ = false;
+    }
+
+    void on_refresh(const json& r) {
+        if (B(r, "concurrent")) return;
+        std::string name = qualify(F(r, "relation"));
+        access_exclusive(stmt_start(), name,
+                         "REFRESH MATERIALIZED VIEW " + name + " (without CONCURRENTLY; held for the whole refresh, so reads of " + name +
+                             " also wait until it is done)",
+                         "/* and: */ REFRESH MATERIALIZED VIEW CONCURRENTLY " + name +
+                             "; /* EXCLUSIVE lock: reads continue; needs a unique index on the view */");
     }
 
     void on_cluster(const json& c) {

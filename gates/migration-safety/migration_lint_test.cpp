@@ -99,6 +99,7 @@ TEST(MigrationLintIndex, PartitionedParentGetsTheOnlyFix) {
     EXPECT_NE(r.findings[0].fix.find("ON ONLY public.events"), std::string::npos) << r.findings[0].fix;
     EXPECT_NE(r.findings[0].fix.find("ATTACH PARTITION"), std::string::npos);
     EXPECT_NE(r.findings[0].fix.find("public.events_2026"), std::string::npos);
+    EXPECT_NE(r.findings[0].message.find("is partitioned"), std::string::npos) << r.findings[0].message;
     // The ON ONLY step itself builds nothing.
     LintResult only = lint("CREATE INDEX events_at_idx ON ONLY events (created_at);\n");
     EXPECT_TRUE(only.findings.empty()) << dump(only);
@@ -271,6 +272,10 @@ TEST(MigrationLintLock, AccessExclusiveWithoutLockTimeout) {
     // A timeout of 0 waits forever; RESET drops it.
     expect_only(lint("SET lock_timeout = 0;\nALTER TABLE orders DROP COLUMN legacy;\n"), "access-exclusive-lock", 2, 20, "info");
     expect_only(lint(kTimeout + "RESET lock_timeout;\nALTER TABLE orders DROP COLUMN legacy;\n"), "access-exclusive-lock", 3, 20, "info");
+    // SET LOCAL ends with its transaction.
+    LintResult local = lint("BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders DROP COLUMN a;\nCOMMIT;\n"
+                            "ALTER TABLE orders DROP COLUMN b;\n");
+    expect_only(local, "access-exclusive-lock", 5, 20, "info");
 }
 
 TEST(MigrationLintLock, StatementsTakingAccessExclusive) {
@@ -285,6 +290,7 @@ TEST(MigrationLintLock, StatementsTakingAccessExclusive) {
         "REINDEX TABLE orders;",
         "ALTER TABLE orders RENAME CONSTRAINT a TO b;",
         "CREATE TABLE orders_2027 PARTITION OF orders FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');",
+        "REFRESH MATERIALIZED VIEW order_totals;",
     };
     for (const char* sql : bad) {
         LintResult r = lint(std::string(sql) + "\n");
@@ -301,6 +307,7 @@ TEST(MigrationLintLock, StatementsTakingAccessExclusive) {
         "REINDEX TABLE CONCURRENTLY orders;",
         "DROP INDEX CONCURRENTLY orders_old_idx;",
         "ALTER INDEX orders_old_idx RENAME TO orders_older_idx;",
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY order_totals;",
     };
     for (const char* sql : fine) {
         LintResult r = lint(std::string(sql) + "\n");
