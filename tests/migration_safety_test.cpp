@@ -317,6 +317,35 @@ TEST(MigrationSafety, AlembicDowngradeStepByStep) {
     EXPECT_NE(f.message.find("sync_sessions"), std::string::npos) << f.message;
 }
 
+// Alembic revisions are measured too: the driver reads the state after each statement inside the revision's
+// transaction; findings point at the op.* call's line in the revision file, partitions fold into their table.
+TEST(MigrationSafety, AlembicRevisionsMeasuredPerStatement) {
+    TempDir dir;
+    const std::string dest = dir.path + "/capacity";
+    fs::copy(std::string(PGGATE_SOURCE_DIR) + "/scenarios/capacity", dest, fs::copy_options::recursive);
+    std::ofstream(dest + "/pggate.yaml") << "project: capacity\nchain:\n  alembic:\n    config: alembic.ini\npaths: [chain]\n"
+                                            "gates:\n  migration-safety:\n    reversibility: \"off\"\n"
+                                            "    seed: {at: \"20251219161048\", files: [queries/seed.sql]}\n"
+                                            "    large_tables: [public.database_size_stats, public.database_size_aggregations]\n";
+    Config cfg = load_config(dest + "/pggate.yaml");
+    std::vector<std::string> problems;
+    auto options = parse_migration_safety_section(*cfg.gate_sections.at("migration-safety"), cfg, problems);
+    ReplayPlan plan = plan_replay(cfg);
+    GateResult g = run_migration_safety_gate(options, cfg, plan, TestServer::shared().provider());
+    std::vector<std::string> errors;
+    for (const auto& f : g.findings)
+        if (f.severity == "error")
+            errors.push_back(f.rule + " " + f.object + " " + fs::path(f.location->file).filename().string() + ":" + std::to_string(f.location->line));
+    std::sort(errors.begin(), errors.end());
+    const std::string ts = "20251224134000_convert_aggregation_timestamps_to_timestamptz.py:28";
+    const std::string pk = "20251224164000_add_primary_keys_to_partitioned_capacity_tables.py:";
+    EXPECT_EQ(errors, (Rules{"migration-safety.index-without-concurrently public.database_size_aggregations " + pk + "24",
+                             "migration-safety.index-without-concurrently public.database_size_stats " + pk + "23",
+                             "migration-safety.type-change-rewrite public.database_size_aggregations " + ts,
+                             "migration-safety.type-change-rewrite public.database_size_aggregations " + ts}));
+    EXPECT_GT(g.metrics["measured_statements"], 10);
+}
+
 struct ScenarioRun {
     int exit_code;
     nlohmann::json report;

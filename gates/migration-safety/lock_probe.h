@@ -18,6 +18,7 @@ struct RelationState {
     std::string filenode;   // pg_class.relfilenode; a change means the relation was rewritten
     unsigned table = 0;     // for an index: the table it is on
     bool valid = true;      // for an index: pg_index.indisvalid
+    unsigned parent = 0;    // for a partition (table or index): its parent
 };
 
 struct ConstraintState {
@@ -26,6 +27,7 @@ struct ConstraintState {
     bool validated = true;
     unsigned table = 0;
     unsigned index = 0;     // conindid: the index behind a PRIMARY KEY / UNIQUE / EXCLUDE
+    std::string definition; // CHECK constraints only: pg_get_constraintdef
 };
 
 struct ColumnState {
@@ -43,7 +45,7 @@ struct DatabaseState {
 
 // One round trip. Objects of extensions and the system catalogs are left out (oid < 16384).
 DatabaseState read_state(PgConn& conn);
-// The query read_state sends (tagged rows of 7 text columns): the Alembic driver runs it itself after
+// The query read_state sends (tagged rows of 8 text columns): the Alembic driver runs it itself after
 // each statement of a revision, inside the revision's transaction, and sends the rows back.
 const char* state_query();
 // The state from those rows (NULL as "").

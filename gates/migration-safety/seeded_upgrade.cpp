@@ -218,15 +218,6 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
         if (st.needs_autocommit && !is_transaction_control(st)) autocommit = true;
     const DatabaseState at_start = read_state(u.conn);
     DatabaseState before = at_start;
-    CheckDefinitions checks = [&](unsigned table) {
-        std::vector<std::string> defs;
-        for (const auto& [oid, c] : before.constraints) {
-            if (c.table != table || c.type != 'c' || !c.validated) continue;
-            PgResult r = u.conn.exec("SELECT pg_get_constraintdef(" + std::to_string(oid) + ")");
-            if (r.rows() > 0) defs.push_back(r.get(0, 0));
-        }
-        return defs;
-    };
     const std::string label = "revision " + m.version;
     if (!autocommit) u.conn.exec("BEGIN");
     for (const auto& st : script.statements) {
@@ -263,7 +254,7 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
         }
         u.conn.exec("RELEASE SAVEPOINT pggate_statement");
         DatabaseState after = read_state(u.conn);
-        for (auto& f : judge_statement(ms, at_start, before, after, u.sizes, checks)) u.gate.findings.push_back(std::move(f));
+        for (auto& f : judge_statement(ms, at_start, before, after, u.sizes)) u.gate.findings.push_back(std::move(f));
         before = std::move(after);
         ++u.measured;
         if (autocommit) u.conn.exec("COMMIT");
@@ -281,6 +272,38 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
     for (const auto& [oid, n] : count_rows(u.conn))
         if (!at_start.relations.count(oid) || n > u.sizes.rows_of(oid)) u.sizes.rows[oid] = n;
     return true;
+}
+
+std::vector<std::vector<std::string>> rows_of(const nlohmann::json& j) {
+    std::vector<std::vector<std::string>> rows;
+    if (!j.is_array()) return rows;
+    for (const auto& r : j) {
+        std::vector<std::string> row;
+        for (const auto& v : r) row.push_back(v.is_string() ? v.get<std::string>() : "");
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+// The Alembic driver's "statement" events: the state before and after each statement of a revision.
+void judge_driver_statements(Upgrade& u, const std::vector<std::string>& events, std::vector<std::string>& measured) {
+    std::string revision;
+    DatabaseState at_start;
+    for (const auto& line : events) {
+        auto ev = nlohmann::json::parse(line, nullptr, false);
+        if (!ev.is_object()) continue;
+        DatabaseState before = state_from_rows(rows_of(ev["before"]));
+        DatabaseState after = state_from_rows(rows_of(ev["after"]));
+        if (ev.value("revision", "") != revision) {
+            revision = ev.value("revision", "");
+            at_start = before;
+            measured.push_back(revision);
+        }
+        MeasuredStatement ms{revision, {relative_to(ev.value("file", ""), u.cfg.dir), ev.value("line", 0), 0},
+                             statement_excerpt(ev.value("statement", ""))};
+        for (auto& f : judge_statement(ms, at_start, before, after, u.sizes)) u.gate.findings.push_back(std::move(f));
+        ++u.measured;
+    }
 }
 
 bool allowed_change(const MigrationSafetyOptions& o, const std::string& name, std::string& reason) {
@@ -425,8 +448,11 @@ std::vector<std::string> run_seeded_upgrade(const MigrationSafetyOptions& option
     std::vector<std::string> measured;
     bool reached_head = true;
     if (cfg.chain.kind != ChainKind::sql_dir) {
-        // Alembic runs the revisions itself (one interpreter for all of them): applied and checked, not measured.
-        PathResult r = apply_migrations("seeded", db, cfg, plan, after_seed, quiet);
+        // Alembic runs the revisions itself (one interpreter for all of them); its driver probes the state
+        // after each statement inside the revision's transaction and pggate judges the states here.
+        std::vector<std::string> events;
+        PathResult r = apply_migrations("seeded", db, cfg, plan, after_seed, quiet, {{"PGGATE_STATE_QUERY", state_query()}}, &events);
+        judge_driver_statements(u, events, measured);
         if (!r.ok) {
             auto m = std::find_if(after_seed.begin(), after_seed.end(), [&](const Migration& x) { return x.version == r.failure->revision; });
             add_failure(u, m == after_seed.end() ? Migration{r.failure->revision} : *m, *r.failure, {});

@@ -54,24 +54,65 @@ Finding safety_finding(const std::string& rule, const std::string& severity, con
     return f;
 }
 
+namespace {
+
+// A table as users name it: a plain table, or a partitioned table with all its partitions (a rewrite or an
+// index build on 36 partitions is one finding about the partitioned table).
+struct Subject {
+    unsigned root = 0;
+    std::set<unsigned> members;  // root and every partition below it
+};
+
+std::vector<Subject> subjects(const DatabaseState& at_start, const DatabaseState& after) {
+    auto root_of = [&](unsigned oid) {
+        for (int depth = 0; depth < 64; ++depth) {
+            auto it = after.relations.find(oid);
+            if (it == after.relations.end() || it->second.parent == 0) {
+                auto st = at_start.relations.find(oid);
+                if (st == at_start.relations.end() || st->second.parent == 0) return oid;
+                oid = st->second.parent;
+                continue;
+            }
+            oid = it->second.parent;
+        }
+        return oid;
+    };
+    std::map<unsigned, Subject> by_root;
+    for (const auto& [oid, rel] : at_start.relations) {
+        if (rel.kind != 'r' && rel.kind != 'p' && rel.kind != 'm') continue;
+        unsigned root = root_of(oid);
+        by_root[root].root = root;
+        by_root[root].members.insert(oid);
+    }
+    std::vector<Subject> out;
+    for (auto& [root, s] : by_root)
+        if (at_start.relations.count(root)) out.push_back(std::move(s));
+    return out;
+}
+
+}  // namespace
+
 std::vector<Finding> judge_statement(const MeasuredStatement& st, const DatabaseState& at_start, const DatabaseState& before,
-                                     const DatabaseState& after, const TableSizes& sizes, const CheckDefinitions& checks_before) {
+                                     const DatabaseState& after, const TableSizes& sizes) {
     std::vector<Finding> out;
-    for (const auto& [oid, start_rel] : at_start.relations) {
-        if (start_rel.kind != 'r' && start_rel.kind != 'p' && start_rel.kind != 'm') continue;
-        auto b = before.relations.find(oid);
+    auto lock_of = [](const DatabaseState& s, unsigned oid) {
+        auto it = s.locks.find(oid);
+        return it == s.locks.end() ? 0 : it->second;
+    };
+    for (const Subject& subject : subjects(at_start, after)) {
+        const unsigned oid = subject.root;
         auto a = after.relations.find(oid);
-        if (b == before.relations.end() || a == after.relations.end()) continue;  // dropped: its data goes with it
+        if (a == after.relations.end() || !before.relations.count(oid)) continue;  // dropped: its data goes with it
         const std::string& name = a->second.name;
         const long long rows = sizes.rows_of(oid);
-        const bool large = sizes.is_large(oid, name);
-        auto lock_of = [&](const DatabaseState& s) {
-            auto it = s.locks.find(oid);
-            return it == s.locks.end() ? 0 : it->second;
-        };
-        const int held = lock_of(after);
-        const bool newly_locked = held > lock_of(before);
+        bool large = sizes.is_large(oid, name);
+        for (unsigned m : subject.members)
+            if (auto r = after.relations.find(m); r != after.relations.end()) large = large || sizes.declared_large(r->second.name);
+        int held = 0;  // the strongest lock on the table or any of its partitions
+        for (unsigned m : subject.members) held = std::max(held, lock_of(after, m));
+        const bool newly_locked = lock_of(after, oid) > lock_of(before, oid);
         const std::string lock_text = std::string(lock_name(held)) + " lock on " + name;
+        const size_t partitions = subject.members.size() - 1;
         auto finding = [&](const std::string& rule, const std::string& message, const std::string& fix, const std::string& severity) {
             Finding f = safety_finding(rule, severity, name, message, st, fix);
             f.details["lock"] = std::string(lock_name(held)) + " (pg_locks)";
@@ -80,8 +121,16 @@ std::vector<Finding> judge_statement(const MeasuredStatement& st, const Database
         };
         bool specific = false;
 
-        // Rewrites: a new relfilenode for the table itself.
-        if (a->second.filenode != b->second.filenode && start_rel.kind != 'p') {
+        // Rewrites: a new relfilenode for the table or any of its partitions.
+        int rewritten = 0;
+        for (unsigned m : subject.members) {
+            auto mb = before.relations.find(m), ma = after.relations.find(m);
+            if (mb != before.relations.end() && ma != after.relations.end() && ma->second.kind != 'p' && ma->second.filenode != mb->second.filenode)
+                ++rewritten;
+        }
+        if (rewritten > 0) {
+            std::string what = partitions == 0 ? with_rows(name, rows)
+                                                : std::to_string(rewritten) + " of the " + std::to_string(partitions) + " partitions of " + with_rows(name, rows);
             std::vector<std::string> changed_types;
             for (const auto& [key, col] : after.columns) {
                 if (key.first != oid) continue;
@@ -94,14 +143,13 @@ std::vector<Finding> judge_statement(const MeasuredStatement& st, const Database
                 std::string list;
                 for (const auto& c : changed_types) list += (list.empty() ? "" : ", ") + c;
                 finding("type-change-rewrite",
-                        "changing the type of " + list + " rewrote " + with_rows(name, rows) + " and all its indexes under " + lock_text +
+                        "changing the type of " + list + " rewrote " + what + " and all its indexes under " + lock_text +
                             ": reads and writes wait until the migration commits",
                         "add a column of the new type, backfill it in batches, switch readers, then drop the old column; for "
                         "an enum, check first that every value is allowed (SELECT DISTINCT col … WHERE col NOT IN (…))",
                         severity);
             } else {
-                finding("table-rewrite",
-                        "the statement rewrote " + with_rows(name, rows) + " (its relfilenode changed) under " + lock_text,
+                finding("table-rewrite", "the statement rewrote " + what + " (relfilenode changed) under " + lock_text,
                         "avoid the rewrite: add columns without a volatile default (set the default afterwards and backfill in "
                         "batches); do not SET LOGGED/UNLOGGED, SET TABLESPACE, VACUUM FULL or CLUSTER a live table",
                         severity);
@@ -111,36 +159,39 @@ std::vector<Finding> judge_statement(const MeasuredStatement& st, const Database
         if (!large) continue;
 
         // Indexes built by the statement while it holds at least SHARE on the table: not CONCURRENTLY.
+        std::vector<std::string> built;
+        bool from_constraint = false;
         for (const auto& [ioid, idx] : after.relations) {
-            if ((idx.kind != 'i' && idx.kind != 'I') || idx.table != oid || before.relations.count(ioid)) continue;
-            if (held < kShare) continue;
-            bool from_constraint = false;
+            if ((idx.kind != 'i' && idx.kind != 'I') || !subject.members.count(idx.table) || before.relations.count(ioid)) continue;
+            if (lock_of(after, idx.table) < kShare) continue;
+            if (idx.parent == 0) built.push_back(idx.name);  // a partition's index is part of its parent's
             for (const auto& [coid, con] : after.constraints)
                 if (con.index == ioid && !before.constraints.count(coid)) from_constraint = true;
+        }
+        if (!built.empty()) {
+            std::string list;
+            for (const auto& b : built) list += (list.empty() ? "" : ", ") + b;
             finding("index-without-concurrently",
-                    "index " + idx.name + " was built on " + with_rows(name, rows) + " while the migration's transaction held " +
-                        lock_text + ": " +
-                        (held >= kAccessExclusive ? "reads and writes" : "every INSERT, UPDATE and DELETE") + " wait for the whole build",
-                    from_constraint ? "CREATE UNIQUE INDEX CONCURRENTLY … in a migration of its own (outside a transaction), then "
-                                      "ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX …"
-                                    : "CREATE INDEX CONCURRENTLY … in a migration of its own (outside a transaction)",
+                    "index " + list + " was built on " + with_rows(name, rows) +
+                        (partitions ? " and its " + std::to_string(partitions) + " partitions" : "") + " while the migration's transaction held " +
+                        lock_text + ": " + (held >= kAccessExclusive ? "reads and writes" : "every INSERT, UPDATE and DELETE") +
+                        " wait for the whole build",
+                    partitions ? "CREATE INDEX … ON ONLY the parent; CREATE INDEX CONCURRENTLY on each partition; ALTER INDEX … ATTACH PARTITION"
+                    : from_constraint ? "CREATE UNIQUE INDEX CONCURRENTLY … in a migration of its own (outside a transaction), then "
+                                        "ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX …"
+                                      : "CREATE INDEX CONCURRENTLY … in a migration of its own (outside a transaction)",
                     "error");
             specific = true;
         }
 
         // NOT NULL set without a validated CHECK (col IS NOT NULL) to prove it: a full scan under ACCESS EXCLUSIVE.
-        std::vector<std::string> defs;
-        bool defs_read = false;
         for (const auto& [key, col] : after.columns) {
             if (key.first != oid || !col.not_null) continue;
             auto old = before.columns.find(key);
             if (old == before.columns.end() || old->second.not_null) continue;
-            if (!defs_read) {
-                defs = checks_before(oid);
-                defs_read = true;
-            }
             bool proven = false;
-            for (const auto& d : defs) proven = proven || implies_not_null(d, key.second);
+            for (const auto& [coid, con] : before.constraints)
+                proven = proven || (con.table == oid && con.type == 'c' && con.validated && implies_not_null(con.definition, key.second));
             if (proven) continue;
             finding("set-not-null-without-check",
                     "SET NOT NULL on " + name + "." + key.second + " scanned " + with_rows(name, rows) + " under " + lock_text +
@@ -164,7 +215,7 @@ std::vector<Finding> judge_statement(const MeasuredStatement& st, const Database
             specific = true;
         }
 
-        if (newly_locked && held >= kAccessExclusive && !specific) {
+        if (newly_locked && lock_of(after, oid) >= kAccessExclusive && !specific) {
             finding("access-exclusive-lock",
                     "the statement took ACCESS EXCLUSIVE lock on " + with_rows(name, rows) +
                         (after.lock_timeout_set ? "; the migration set lock_timeout, so a long wait aborts it instead of queueing every query"

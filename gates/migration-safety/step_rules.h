@@ -3,7 +3,6 @@
 // names the statement's file:line, the lock or rewrite measured, the table's seeded size and the safe
 // alternative. Rule ids and examples: gates/migration-safety/README.md.
 #pragma once
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,11 +28,8 @@ struct MeasuredStatement {
     std::string statement;   // one-line excerpt
 };
 
-// Definitions (pg_get_constraintdef) of the validated CHECK constraints a table had before the statement.
-using CheckDefinitions = std::function<std::vector<std::string>(unsigned table)>;
-
 std::vector<Finding> judge_statement(const MeasuredStatement& st, const DatabaseState& at_start, const DatabaseState& before,
-                                     const DatabaseState& after, const TableSizes& sizes, const CheckDefinitions& checks_before);
+                                     const DatabaseState& after, const TableSizes& sizes);
 
 // A finding of this gate: rule id "migration-safety.<rule>", the statement and revision in details.
 Finding safety_finding(const std::string& rule, const std::string& severity, const std::string& object, const std::string& message,
