@@ -16,6 +16,7 @@
 #include "gates/config/config_gate.h"
 #include "gates/delete-paths/delete_lint.h"
 #include "gates/delete-paths/delete_paths_gate.h"
+#include "gates/migration-safety/migration_lint.h"
 #include "gates/migration-safety/migration_safety_gate.h"
 #include "gates/partition-health/partition_health_gate.h"
 #include "gates/partition-pruning/partition_pruning_gate.h"
@@ -620,6 +621,18 @@ int preflight_command(const PreflightOptions& opts) {
         const GateResult& g = report.gates.back();
         progress.line("delete", g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
     }
+    // The migrations about to be released, judged from their text (locks, rewrites, index builds, NOT NULL and
+    // constraint tightening); `pggate run` measures them on a seeded database.
+    if (gates.migration_safety && cfg.chain.kind == ChainKind::sql_dir) {
+        try {
+            report.gates.push_back(run_migration_lint_gate(*gates.migration_safety, cfg, plan_replay(cfg)));
+        } catch (const ScriptError& e) {
+            print_error(e.what());
+            return 2;
+        }
+        const GateResult& g = report.gates.back();
+        progress.line("migrate", g.summary, g.status == "pass" || g.status == "warn", g.duration_ms);
+    }
     if (report.gates.empty()) {
         print_error("nothing to check before a release: add gates: config: to " + cfg.file + ", or pass --dsn with a schema lock file.");
         return 2;
@@ -759,7 +772,8 @@ int lint_command(const LintOptions& opts) {
     Config cfg;
     GateSections gates;
     std::vector<std::string> large = opts.large_tables;
-    std::vector<LintInput> inputs;
+    std::vector<LintInput> inputs;                 // delete paths: SQL, shell, application code
+    std::vector<MigrationLintInput> migrations;    // migration safety: SQL migration files in apply order
     if (!opts.config_path.empty()) {
         if (!load_project(opts.config_path, cfg, gates)) return 2;
         if (gates.delete_paths) {
@@ -770,10 +784,25 @@ int lint_command(const LintOptions& opts) {
                     inputs.push_back({(fs::path(cfg.dir) / f).string(), f});
             }
         }
+        if (gates.migration_safety) {
+            large.insert(large.end(), gates.migration_safety->large_tables.begin(), gates.migration_safety->large_tables.end());
+            if (opts.files.empty() && cfg.chain.kind == ChainKind::sql_dir) {
+                try {
+                    migrations = chain_lint_inputs(cfg, plan_replay(cfg));
+                } catch (const ScriptError& e) {
+                    print_error(e.what());
+                    return 2;
+                }
+            }
+        }
     }
-    for (const auto& f : opts.files) inputs.push_back({f, f});
-    if (inputs.empty()) {
-        print_error("nothing to lint: name files (pggate lint FILE…) or a config whose gates.delete-paths has files.");
+    for (const auto& f : opts.files) {
+        inputs.push_back({f, f});
+        if (fs::path(f).extension() == ".sql") migrations.push_back({f, f, "", ScriptSection::whole});
+    }
+    if (inputs.empty() && migrations.empty()) {
+        print_error("nothing to lint: name files (pggate lint FILE…), or a config whose gates.delete-paths has files or whose "
+                    "gates.migration-safety has a chain of SQL files.");
         return 2;
     }
     TableModel model;
@@ -785,21 +814,25 @@ int lint_command(const LintOptions& opts) {
             if (comma == std::string::npos) break;
             from = comma + 1;
         }
-    LintResult lint = lint_files(inputs, model);
-    if (!lint.problems.empty()) {
-        for (const auto& p : lint.problems) print_error(p.message);
-        return 2;
-    }
     Report report = new_report("lint", cfg);
     report.project = cfg.project;
-    GateResult gate;
-    gate.id = "delete-paths";
-    add_lint_findings(gate, lint);
-    int errors = 0;
-    for (const auto& f : lint.findings) errors += f.severity == "error";
-    settle_delete_paths_gate(gate, std::to_string(lint.files) + " file(s) linted, " + std::to_string(errors) + " bulk-delete path(s)", "");
-    gate.duration_ms = ms_since(t0);
-    report.gates.push_back(std::move(gate));
+    int statements = 0;
+    auto add_gate = [&](const std::string& id, const LintResult& lint, const std::string& what) {
+        for (const auto& p : lint.problems) print_error(p.message);
+        if (!lint.problems.empty()) return false;
+        GateResult gate;
+        gate.id = id;
+        add_lint_findings(gate, lint);
+        int errors = 0;
+        for (const auto& f : lint.findings) errors += f.severity == "error";
+        settle_delete_paths_gate(gate, std::to_string(lint.files) + " file(s) linted, " + std::to_string(errors) + " " + what, "");
+        gate.duration_ms = ms_since(t0);
+        report.gates.push_back(std::move(gate));
+        statements += lint.statements;
+        return true;
+    };
+    if (!inputs.empty() && !add_gate("delete-paths", lint_files(inputs, model), "bulk-delete path(s)")) return 2;
+    if (!migrations.empty() && !add_gate("migration-safety", lint_migrations(migrations, model), "unsafe migration step(s)")) return 2;
     report.duration_ms = ms_since(t0);
     apply_waivers(report, gates.waivers, utc_today(), cfg.dir);
     redact_report(report, {});
@@ -811,17 +844,18 @@ int lint_command(const LintOptions& opts) {
         std::cout << render_report(json, opts.format);
     } else {
         int shown = 0;
-        for (const auto& f : report.gates.front().findings) {
-            if (f.severity == "info" && !opts.show_info) continue;
-            ++shown;
-            std::cout << f.location->file << ":" << f.location->line << ":" << f.location->column << ": " << f.severity << ": " << f.rule
-                      << (f.waived ? " (waived)" : "") << "\n    " << f.message.substr(0, f.message.find(" Fix: ")) << "\n";
-            if (auto st = f.details.find("statement"); st != f.details.end()) std::cout << "    statement: " << st->second << "\n";
-            if (auto fix = f.details.find("fix"); fix != f.details.end()) std::cout << "    fix: " << fix->second << "\n";
-        }
-        const auto& g = report.gates.front();
-        std::cout << (shown ? "\n" : "") << "delete-paths " << g.status << ": " << g.summary << " (" << lint.statements
-                  << " statements parsed)\n";
+        for (const auto& g : report.gates)
+            for (const auto& f : g.findings) {
+                if (f.severity == "info" && !opts.show_info) continue;
+                ++shown;
+                std::cout << f.location->file << ":" << f.location->line << ":" << f.location->column << ": " << f.severity << ": " << f.rule
+                          << (f.waived ? " (waived)" : "") << "\n    " << f.message.substr(0, f.message.find(" Fix: ")) << "\n";
+                if (auto st = f.details.find("statement"); st != f.details.end()) std::cout << "    statement: " << st->second << "\n";
+                if (auto fix = f.details.find("fix"); fix != f.details.end()) std::cout << "    fix: " << fix->second << "\n";
+            }
+        std::cout << (shown ? "\n" : "");
+        for (const auto& g : report.gates) std::cout << g.id << " " << g.status << ": " << g.summary << "\n";
+        std::cout << "(" << statements << " statements parsed)\n";
     }
     return report.exit_code;
 }

@@ -151,7 +151,7 @@ std::vector<std::string> expand_file_globs(const std::vector<std::string>& globs
 void add_lint_findings(GateResult& gate, const LintResult& lint) {
     for (const auto& p : lint.problems) {
         Finding f;
-        f.rule = std::string(kGate) + ".unreadable";
+        f.rule = (gate.id.empty() ? std::string(kGate) : gate.id) + ".unreadable";
         f.severity = "error";
         f.message = p.message;
         f.object = p.file;

@@ -51,7 +51,8 @@ struct DeletePathsOptions {
     std::vector<CleanupComparison> compare;
 };
 
-// The static analysis as gate findings (rule, severity, file:line:col, statement, fix in details).
+// The static analysis as gate findings (rule, severity, file:line:col, statement, fix in details); files it
+// could not read are "<gate id>.unreadable" errors. Shared with the migration-safety gate's static pass.
 void add_lint_findings(GateResult& gate, const LintResult& lint);
 // The gate's summary and status from its findings: error when problems, fail on error findings, warn on
 // warnings, else pass.

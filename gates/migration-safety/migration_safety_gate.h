@@ -51,6 +51,12 @@ struct MigrationSafetyOptions {
 // The pggate.yaml section `gates: migration-safety:`. Problems as "file:line:col: message".
 MigrationSafetyOptions parse_migration_safety_section(const YAML::Node& section, const Config& cfg, std::vector<std::string>& problems);
 
+// The chain's SQL migration files in apply order, as the static pass reads them (empty for Alembic).
+struct MigrationLintInput;
+std::vector<MigrationLintInput> chain_lint_inputs(const Config& cfg, const ReplayPlan& plan);
+// The static pass alone (`pggate lint`, `pggate preflight`): the chain's files judged without a database.
+GateResult run_migration_lint_gate(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan);
+
 // The whole gate in `pggate run`: its own databases from `provider`, the chain from `plan`.
 GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan, Provider& provider);
 
