@@ -1,7 +1,7 @@
 // The static half of the migration-safety gate (`pggate lint`): the migration files of a chain, in apply
 // order, parsed with libpg_query and judged for the locks they take and the rewrites they cause, with no
 // database. The dynamic half (migration_safety_gate.*) measures the same risks on a seeded database and
-// reports them under the same rule ids ("migration-safety.<rule>"); STATIC_RULES.md documents each rule.
+// reports them under the same rule ids ("migration-safety.<rule>"); README.md documents each rule.
 #pragma once
 #include <string>
 #include <vector>
