@@ -383,6 +383,32 @@ std::vector<std::string> errors_of(const nlohmann::json& report) {
     return out;
 }
 
+// The static half before a release, no database: `pggate lint --config` and `pggate preflight --env prod`.
+TEST(TenancyScenario, StaticPassWithoutADatabase) {
+    for (const std::string& variant : {std::string(""), std::string("index-without-concurrently")}) {
+        TempDir dir;
+        const std::string src = std::string(PGGATE_SOURCE_DIR) + "/scenarios/tenancy";
+        const std::string dest = dir.path + "/tenancy";
+        fs::copy(src, dest, fs::copy_options::recursive);
+        if (!variant.empty()) fs::copy(src + "/variants/" + variant, dest, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+        ProcessSpec lint;
+        lint.argv = {PGGATE_BIN, "lint", "--config", dest + "/pggate.yaml", "--format", "json"};
+        ProcessResult r = run_process(lint);
+        EXPECT_EQ(r.exit_code, variant.empty() ? 0 : 1) << r.out;
+        auto report = nlohmann::json::parse(r.out);
+        std::vector<std::string> errors;
+        for (const auto& g : report["gates"])
+            for (const auto& f : g["findings"])
+                if (f["severity"] == "error")
+                    errors.push_back(f["rule"].get<std::string>() + " " + f["location"]["file"].get<std::string>() + ":" +
+                                     std::to_string(f["location"]["line"].get<int>()));
+        EXPECT_EQ(errors, variant.empty() ? Rules{} : Rules{"migration-safety.index-without-concurrently migrations/0004_index_tenant_id.up.sql:7"});
+        ProcessSpec preflight;
+        preflight.argv = {PGGATE_BIN, "preflight", "--env", "prod", "--config", dest + "/pggate.yaml", "--report-dir", dir.path + "/report"};
+        EXPECT_EQ(run_process(preflight).exit_code, variant.empty() ? 0 : 1) << variant;
+    }
+}
+
 TEST(TenancyScenario, PassesAsWritten) {
     auto run = run_tenancy("");
     EXPECT_EQ(run.exit_code, 0);
