@@ -18,6 +18,7 @@
 #include "harness/pg.h"
 #include "harness/provider.h"
 #include "harness/replay.h"
+#include "harness/sql_script.h"
 #include "harness/yaml_checker.h"
 
 namespace fs = std::filesystem;
@@ -65,6 +66,15 @@ void read_invariants(YamlChecker& c, const YAML::Node& n, MigrationSafetyOptions
             c.fail(e, what + " needs sql (a query that returns no rows when the invariant holds) or file.");
         }
         if (inv.name.empty()) inv.name = "invariant-" + std::to_string(o.invariants.size() + 1);
+        if (!inv.sql.empty()) {
+            try {
+                SqlScript parsed = parse_sql_text(inv.file.empty() ? c.at(e["sql"]) : inv.file, inv.sql);
+                if (parsed.statements.size() != 1)
+                    c.fail(e, what + " " + inv.name + " must be one SELECT (it has " + std::to_string(parsed.statements.size()) + " statements).");
+            } catch (const ScriptError& err) {
+                c.problems.push_back(std::string(err.what()) + " (" + what + " " + inv.name + ")");
+            }
+        }
         o.invariants.push_back(inv);
     }
 }
@@ -132,7 +142,14 @@ MigrationSafetyOptions parse_migration_safety_section(const YAML::Node& section,
                 if (auto files = c.strings(seed["files"], S + ".seed.files"))
                     for (size_t i = 0; i < files->size(); ++i) {
                         const YAML::Node& node = seed["files"].IsSequence() ? seed["files"][i] : seed["files"];
-                        if (auto p = c.existing_path(node, S + ".seed.files", false)) o.seed_files.push_back(*p);
+                        if (auto p = c.existing_path(node, S + ".seed.files", false)) {
+                            try {  // SQL the parser rejects stops pggate before any server starts
+                                (void)load_sql_script(*p);
+                                o.seed_files.push_back(*p);
+                            } catch (const ScriptError& e) {
+                                c.problems.push_back(e.what());
+                            }
+                        }
                     }
         }
     }

@@ -216,6 +216,9 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
     bool autocommit = false;
     for (const auto& st : script.statements)
         if (st.needs_autocommit && !is_transaction_control(st)) autocommit = true;
+    // Each migration is judged on its own settings: a SET lock_timeout of an earlier file does not count here
+    // (RESET goes back to pggate's connection options).
+    u.conn.exec("RESET ALL");
     const DatabaseState at_start = read_state(u.conn);
     DatabaseState before = at_start;
     const std::string label = "revision " + m.version;
