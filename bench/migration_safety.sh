@@ -120,6 +120,7 @@ PY
 # ---------------------------------------------------------------------------------------------------------
 # By hand: a scratch server, psql and pg_dump. Writes "reversibility seeded - total wall failed" to OUT, where
 # failed counts the checks that did not hold (differing dumps, row counts, invariants; a correct chain gives 0).
+export PGOPTIONS='-c client_min_messages=warning'  # no NOTICE of DROP … IF EXISTS
 PSQL=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$d" -U postgres)
 apply() {  # apply DB FILE: one transaction, unless the file has CONCURRENTLY outside comments
   if grep -v '^[[:space:]]*--' "$2" | grep -qi 'concurrently'; then

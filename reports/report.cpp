@@ -193,7 +193,15 @@ void print_console_summary(const Report& r, std::ostream& out, bool color) {
         ms << std::fixed << std::setprecision(2) << g.duration_ms / 1000.0;
         out << " (" << ms.str() << " s)\n";
         size_t shown = 0;
-        for (const auto& f : g.findings) {
+        // Errors first, then warnings, then notes: a long list of infos must not hide the failure.
+        std::vector<const Finding*> ordered;
+        for (const char* severity : {"error", "warning", "info"})
+            for (const auto& f : g.findings)
+                if (f.severity == severity) ordered.push_back(&f);
+        for (const auto& f : g.findings)
+            if (f.severity != "error" && f.severity != "warning" && f.severity != "info") ordered.push_back(&f);
+        for (const Finding* fp : ordered) {
+            const Finding& f = *fp;
             if (++shown > 25) {
                 out << "      … " << g.findings.size() - 25 << " more in report.json\n";
                 break;
@@ -204,10 +212,15 @@ void print_console_summary(const Report& r, std::ostream& out, bool color) {
                 if (f.location->line) out << ":" << f.location->line;
                 if (f.location->column) out << ":" << f.location->column;
             }
-            std::string msg = f.message;
-            if (auto nl = msg.find('\n'); nl != std::string::npos) msg = msg.substr(0, nl);
-            if (msg.size() > 400) msg = msg.substr(0, 400) + "…";
-            out << "\n        " << msg << "\n";
+            // The first line, and up to 4 more of a multi-line message (e.g. the differences a down step leaves).
+            std::istringstream lines(f.message);
+            std::string line;
+            for (int n = 0; n < 5 && std::getline(lines, line); ++n) {
+                if (line.size() > 400) line = line.substr(0, 400) + "…";
+                out << (n == 0 ? "\n        " : "\n          ") << line;
+            }
+            if (std::getline(lines, line)) out << "\n          …";
+            out << "\n";
         }
     }
     std::ostringstream total;
