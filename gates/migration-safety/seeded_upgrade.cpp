@@ -151,14 +151,22 @@ std::string join_rows(const std::vector<std::string>& rows) {
     return out;
 }
 
-// Exact row counts of every table (partitioned parents count their partitions), by oid.
-std::map<unsigned, long long> count_rows(PgConn& conn) {
+// Exact row counts of every table (partitioned parents count their partitions), by oid; with `only`, of
+// those tables alone.
+std::map<unsigned, long long> count_rows(PgConn& conn, const std::set<unsigned>* only = nullptr) {
     std::map<unsigned, long long> out;
+    if (only && only->empty()) return out;
+    std::string filter;
+    if (only) {
+        filter = " AND c.oid IN (";
+        for (unsigned oid : *only) filter += (filter.back() == '(' ? "" : ",") + std::to_string(oid);
+        filter += ")";
+    }
     PgResult q = conn.exec(
         "/* pggate */ SELECT string_agg(format('SELECT %s::oid::text, count(*) FROM %s', c.oid, c.oid::regclass), ' UNION ALL ') "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-        "AND n.nspname NOT LIKE 'pg\\_toast%'");
+        "AND n.nspname NOT LIKE 'pg\\_toast%'" + filter);
     if (q.is_null(0, 0)) return out;
     PgResult r = conn.exec("/* pggate */ " + q.get(0, 0));
     for (int i = 0; i < r.rows(); ++i) out[static_cast<unsigned>(std::stoul(r.get(i, 0)))] = std::stoll(r.get(i, 1));
@@ -222,6 +230,13 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
     const DatabaseState at_start = read_state(u.conn);
     DatabaseState before = at_start;
     const std::string label = "revision " + m.version;
+    std::set<unsigned> written;  // tables this migration created or wrote to (ROW EXCLUSIVE or stronger)
+    auto note_written = [&](const DatabaseState& s) {
+        for (const auto& [oid, mode] : s.locks)
+            if (mode >= 3 || !at_start.relations.count(oid)) written.insert(oid);
+        for (const auto& [oid, rel] : s.relations)
+            if ((rel.kind == 'r' || rel.kind == 'p') && !at_start.relations.count(oid)) written.insert(oid);
+    };
     if (!autocommit) u.conn.exec("BEGIN");
     for (const auto& st : script.statements) {
         if (is_transaction_control(st)) continue;
@@ -236,6 +251,7 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
             }
             DatabaseState after = read_state(u.conn);
             add_invalid_indexes(u, ms, before, after);
+            note_written(after);
             before = std::move(after);
             ++u.measured;
             continue;
@@ -258,6 +274,7 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
         u.conn.exec("RELEASE SAVEPOINT pggate_statement");
         DatabaseState after = read_state(u.conn);
         for (auto& f : judge_statement(ms, at_start, before, after, u.sizes)) u.gate.findings.push_back(std::move(f));
+        note_written(after);
         before = std::move(after);
         ++u.measured;
         if (autocommit) u.conn.exec("COMMIT");
@@ -271,8 +288,14 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
             return false;
         }
     }
-    // Tables the migration created or filled count as large from their real size on.
-    for (const auto& [oid, n] : count_rows(u.conn))
+    // Tables the migration created or filled count as large from their real size on (only those are counted
+    // again: a 200-revision chain must not count every table 200 times).
+    for (auto it = written.begin(); it != written.end();) {
+        auto rel = before.relations.find(*it);
+        if (rel == before.relations.end() || (rel->second.kind != 'r' && rel->second.kind != 'p')) it = written.erase(it);
+        else ++it;
+    }
+    for (const auto& [oid, n] : count_rows(u.conn, &written))
         if (!at_start.relations.count(oid) || n > u.sizes.rows_of(oid)) u.sizes.rows[oid] = n;
     return true;
 }
