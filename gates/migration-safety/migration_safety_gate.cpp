@@ -228,10 +228,11 @@ GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, cons
         std::future<GateResult> reversal;
         const bool reverse = options.reversibility != "off";
         if (reverse) {
-            Database db = provider.create_database("migration-safety-reversibility" + run_suffix(), nullptr);
-            reversal = std::async(std::launch::async, [&, db] {
+            reversal = std::async(std::launch::async, [&] {
                 GateResult part;
-                check_reversibility(options, cfg, plan, db, part);
+                check_reversibility(options, cfg, plan,
+                                    [&](const std::string& label) { return provider.create_database("migration-safety-" + label + run_suffix(), nullptr); },
+                                    part);
                 return part;
             });
         }

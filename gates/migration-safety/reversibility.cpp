@@ -1,6 +1,8 @@
 #include "gates/migration-safety/reversibility.h"
 
 #include <chrono>
+#include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 
@@ -108,13 +110,63 @@ struct Reverser {
 
 }  // namespace
 
-void check_reversibility(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan, const Database& db,
-                         GateResult& gate) {
+namespace {
+
+struct WalkResult {
+    bool stopped = false;  // a step failed: the database is in an unknown state
+    int reversed = 0;
+};
+
+// Per revision in [lo, hi): up, snapshot, down, snapshot (must equal `before`), up again.
+WalkResult walk(Reverser& r, const std::vector<Migration>& chain, size_t lo, size_t hi, Snapshot before) {
+    WalkResult w;
+    for (size_t i = lo; i < hi; ++i) {
+        const Migration& m = chain[i];
+        if (!r.step(m, false, "up-failed")) return {true, w.reversed};
+        Snapshot after_up = r.snapshot();
+        if (!r.has_down(m)) {
+            before = std::move(after_up);
+            continue;
+        }
+        if (!r.step(m, true, "down-failed")) return {true, w.reversed};
+        auto diffs = diff_snapshots(before, r.snapshot(), r.policy);
+        if (!diffs.empty()) {
+            // Applying it again may trip over what the down step left; that is the same problem, said once.
+            auto refailure = r.try_step(m, false);
+            std::string then = refailure ? "; applying it again then fails: " + Reverser::what_failed(*refailure) : "";
+            r.difference("down-not-restoring", m, diffs,
+                         "the down step of " + r.name(m) + " does not restore the schema before it (" + std::to_string(diffs.size()) +
+                             " difference(s)" + then + ")",
+                         "make the down step undo every change of the up step");
+            if (refailure) return {true, w.reversed};
+            ++w.reversed;
+            auto redo = diff_snapshots(after_up, r.snapshot(), r.policy);
+            if (!redo.empty())
+                r.difference("reup-differs", m, redo,
+                             "applying " + r.name(m) + " again after its down step gives a different schema than the first time",
+                             "the down step leaves something behind that changes what the up step builds");
+        } else {
+            if (!r.step(m, false, "reup-failed")) return {true, w.reversed};
+            ++w.reversed;
+        }
+        before = std::move(after_up);
+    }
+    return w;
+}
+
+}  // namespace
+
+void check_reversibility(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan,
+                         const std::function<Database(const std::string&)>& new_database, GateResult& gate) {
     auto t = std::chrono::steady_clock::now();
-    std::unique_ptr<AlembicSession> session;
-    if (cfg.chain.kind == ChainKind::alembic) session = std::make_unique<AlembicSession>(cfg, plan, db);
-    Reverser r{cfg, plan, open_session(db, cfg), reversal_policy(cfg), gate, session.get()};
     const auto& chain = plan.chain.migrations;
+    const SchemaPolicy policy = reversal_policy(cfg);
+    auto session_for = [&](const Database& db) {
+        return cfg.chain.kind == ChainKind::alembic ? std::make_unique<AlembicSession>(cfg, plan, db) : nullptr;
+    };
+    Database db = new_database("reversibility");
+    std::unique_ptr<AlembicSession> session = session_for(db);
+    Reverser r{cfg, plan, open_session(db, cfg), policy, gate, session.get()};
     const Snapshot empty = r.snapshot();
     bool every_down = true;
     for (const auto& m : chain) {
@@ -128,41 +180,37 @@ void check_reversibility(const MigrationSafetyOptions& options, const Config& cf
     }
     int reversed = 0;
     bool stopped = false;
+    Reverser* at_head = &r;  // the walker whose database ends at head
+    std::unique_ptr<AlembicSession> second_session;
+    std::optional<Reverser> second;
+    GateResult second_part;
     if (options.reversibility == "per-revision") {
-        Snapshot before = empty;
-        for (const auto& m : chain) {
-            if (!r.step(m, false, "up-failed")) { stopped = true; break; }
-            Snapshot after_up = r.snapshot();
-            if (!r.has_down(m)) {
-                before = std::move(after_up);
-                continue;
-            }
-            if (!r.step(m, true, "down-failed")) { stopped = true; break; }
-            Snapshot after_down = r.snapshot();
-            auto diffs = diff_snapshots(before, after_down, r.policy);
-            if (!diffs.empty()) {
-                // Applying it again may trip over what the down step left; that is the same problem, said once.
-                auto refailure = r.try_step(m, false);
-                bool reapplied = !refailure;
-                std::string then = reapplied ? "" : "; applying it again then fails: " + Reverser::what_failed(*refailure);
-                r.difference("down-not-restoring", m, diffs,
-                             "the down step of " + r.name(m) + " does not restore the schema before it (" + std::to_string(diffs.size()) +
-                                 " difference(s)" + then + ")",
-                             "make the down step undo every change of the up step");
-                if (!reapplied) { stopped = true; break; }
-                ++reversed;
-                auto redo = diff_snapshots(after_up, r.snapshot(), r.policy);
-                if (!redo.empty())
-                    r.difference("reup-differs", m, redo,
-                                 "applying " + r.name(m) + " again after its down step gives a different schema than the first time",
-                                 "the down step leaves something behind that changes what the up step builds");
-            } else {
-                if (!r.step(m, false, "reup-failed")) { stopped = true; break; }
-                ++reversed;
-            }
-            before = std::move(after_up);
+        // Long chains are walked in two halves side by side: the second walker first applies the first half
+        // plainly (no snapshots), then walks the rest. Findings keep chain order.
+        const size_t mid = chain.size() >= 40 ? chain.size() / 2 : chain.size();
+        std::future<WalkResult> tail;
+        if (mid < chain.size()) {
+            Database db2 = new_database("reversibility-tail");
+            second_session = session_for(db2);
+            second.emplace(Reverser{cfg, plan, open_session(db2, cfg), policy, second_part, second_session.get()});
+            tail = std::async(std::launch::async, [&] {
+                for (size_t i = 0; i < mid; ++i)
+                    if (second->try_step(chain[i], false)) return WalkResult{true, 0};  // the first walker reports it
+                return walk(*second, chain, mid, chain.size(), second->snapshot());
+            });
         }
-    } else {  // chain: up all (applied in the loop below from empty), down all, up all
+        WalkResult head = walk(r, chain, 0, mid, empty);
+        reversed = head.reversed;
+        stopped = head.stopped;
+        if (tail.valid()) {
+            WalkResult rest = tail.get();
+            reversed += rest.reversed;
+            stopped = stopped || rest.stopped;
+            gate.findings.insert(gate.findings.end(), second_part.findings.begin(), second_part.findings.end());
+            second_part.findings.clear();
+            at_head = &*second;
+        }
+    } else {  // chain: up all, down all, up all
         Snapshot head;
         for (const auto& m : chain)
             if (!r.step(m, false, "up-failed")) { stopped = true; break; }
@@ -196,18 +244,20 @@ void check_reversibility(const MigrationSafetyOptions& options, const Config& cf
             }
         }
     }
-    // Down to empty, in every mode: nothing may remain.
+    // Down to empty after the per-revision walk: nothing may remain.
     if (options.reversibility == "per-revision" && !stopped && every_down && !chain.empty()) {
-        for (auto m = chain.rbegin(); m != chain.rend() && !stopped; ++m) stopped = !r.step(*m, true, "down-failed");
+        Reverser& h = *at_head;
+        for (auto m = chain.rbegin(); m != chain.rend() && !stopped; ++m) stopped = !h.step(*m, true, "down-failed");
         if (!stopped) {
-            auto left = diff_snapshots(empty, r.snapshot(), r.policy);
+            auto left = diff_snapshots(empty, h.snapshot(), h.policy);
             if (!left.empty())
-                r.difference("down-leaves-objects", chain.front(), left, "going down from head to an empty database leaves objects behind",
+                h.difference("down-leaves-objects", chain.front(), left, "going down from head to an empty database leaves objects behind",
                              "the down steps must drop everything the up steps create (types, sequences, views, functions too)");
         }
+        gate.findings.insert(gate.findings.end(), second_part.findings.begin(), second_part.findings.end());  // the second walker's
     }
     gate.metrics["revisions_reversed"] = reversed;
-    gate.metrics["reversibility_snapshots"] = r.snapshots;
+    gate.metrics["reversibility_snapshots"] = r.snapshots + (second ? second->snapshots : 0);
     gate.metrics["reversibility_ms"] = ms_since(t);
 }
 
