@@ -274,6 +274,27 @@ TEST(MigrationSafety, ReversibilityPerRevisionNamesTheRevision) {
     EXPECT_EQ(only(fd, "down-failed").location->file, "migrations/0003_step.down.sql");
 }
 
+// 40 revisions and more are walked in two halves on two databases; a broken down step in either half is
+// found, and findings keep chain order.
+TEST(MigrationSafety, LongChainsWalkedInTwoHalves) {
+    std::vector<Rev> revs;
+    for (int i = 0; i < 45; ++i) {
+        std::string t = "t" + std::to_string(i);
+        revs.push_back({"CREATE TABLE " + t + " (id int PRIMARY KEY, big_id bigint REFERENCES big (id));\n", "DROP TABLE " + t + ";\n"});
+    }
+    EXPECT_EQ(rules(run_gate(revs, "", "per-revision")), Rules{});
+    revs[5].down = "ALTER TABLE t5 DROP CONSTRAINT t5_big_id_fkey;\n";  // revision 0007: the table stays
+    revs[40].down = "-- nothing\n";                                      // revision 0042: the table stays
+    auto g = run_gate(revs, "", "per-revision");
+    std::vector<std::string> objects;
+    for (const auto& f : g.findings)
+        if (f.severity == "error") objects.push_back(f.rule + " " + f.object);
+    EXPECT_EQ(objects, (Rules{"migration-safety.down-not-restoring revision 0007", "migration-safety.down-not-restoring revision 0042"}));
+    // Each walker stops where applying the broken revision again trips over the table its down step left: the
+    // first after 0001…0006 (6 reversed), the second (0024…) after 0024…0041 (18 reversed).
+    EXPECT_EQ(g.metrics["revisions_reversed"], 24);
+}
+
 }  // namespace
 }  // namespace pggate
 
