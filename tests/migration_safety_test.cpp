@@ -135,6 +135,12 @@ TEST(MigrationSafety, ForeignKeysAndChecksAddedNotValidThenValidated) {
     // Added NOT VALID and never validated: the chain leaves it unchecked.
     auto forgotten = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_tenant_fk FOREIGN KEY (tenant_id) REFERENCES small (id) NOT VALID;\n"}});
     EXPECT_EQ(rules(forgotten), Rules{"constraint-not-validated"});
+    EXPECT_NE(only(forgotten, "constraint-not-validated").message.find("VALIDATE succeeds on the seeded data"), std::string::npos);
+    // Left NOT VALID while seeded rows break it: PostgreSQL's own VALIDATE (rolled back) shows them.
+    auto broken = run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_n_small CHECK (n < 19990) NOT VALID;\n"}});
+    const Finding& b = only(broken, "constraint-not-validated");
+    EXPECT_NE(b.message.find("does not hold on the seeded data"), std::string::npos) << b.message;
+    EXPECT_EQ(b.details.at("offending_count"), "11");  // n = 19990 … 20000
 }
 
 TEST(MigrationSafety, RewritesAreMeasuredByRelfilenode) {

@@ -381,11 +381,37 @@ void check_head_constraints(Upgrade& u, const DatabaseState& seed_state, const D
         if (c.validated || seed_state.constraints.count(oid)) continue;
         auto t = head_state.relations.find(c.table);
         std::string table = t == head_state.relations.end() ? "" : t->second.name;
-        u.gate.findings.push_back(safety_finding(
+        // Would it hold on the seeded data? PostgreSQL's own VALIDATE answers, rolled back.
+        std::string verdict = "; VALIDATE succeeds on the seeded data";
+        Sample sample;
+        std::string detail;
+        try {
+            PgResult q = u.conn.exec("SELECT format('ALTER TABLE %s VALIDATE CONSTRAINT %I', " + std::to_string(c.table) + "::regclass, " +
+                                     quote_literal(c.name) + ")");
+            u.conn.exec("BEGIN");
+            u.conn.exec("SAVEPOINT pggate_validate");
+            Statement st{q.get(0, 0), 0, {}, false};
+            try {
+                u.conn.exec(st.text);
+            } catch (const PgError& e) {
+                u.conn.exec("ROLLBACK TO SAVEPOINT pggate_validate");
+                sample = offending_rows(u.conn, e, st, u.options.sample_rows);
+                detail = e.detail;
+                verdict = std::string("; it does not hold on the seeded data: ") + e.what() + (detail.empty() ? "" : " (" + detail + ")");
+                if (sample.count >= 0) verdict += "; " + std::to_string(sample.count) + " " + sample.what;
+            }
+            u.conn.exec("ROLLBACK");
+        } catch (const PgError&) {
+            verdict.clear();
+        }
+        Finding f = safety_finding(
             "constraint-not-validated", "error", table + "." + c.name,
             "the chain adds " + std::string(c.type == 'f' ? "foreign key " : "constraint ") + c.name + " on " + table +
-                " NOT VALID and never validates it: rows that existed before are not checked, and the planner cannot rely on it",
-            {"", u.options.where, ""}, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + c.name + "; in a later revision"));
+                " NOT VALID and never validates it: rows that existed before are not checked, and the planner cannot rely on it" + verdict,
+            {"", u.options.where, ""}, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + c.name + "; in a later revision");
+        if (!sample.rows.empty()) f.details["offending_rows"] = join_rows(sample.rows);
+        if (sample.count >= 0) f.details["offending_count"] = std::to_string(sample.count);
+        u.gate.findings.push_back(std::move(f));
     }
     for (const auto& [oid, rel] : head_state.relations) {
         if ((rel.kind != 'i' && rel.kind != 'I') || rel.valid) continue;
