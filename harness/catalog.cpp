@@ -393,17 +393,14 @@ struct Reader {
         }
     }
 
-    // Column names by attnum of every table loaded so far (before positions are renumbered).
+    // Column names by attnum of every table whose columns were read (from the columns' @relid, by the tables' @oid).
     void record_layouts() {
-        const std::string prefix = snapshot_key("column", "");
-        for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-            const CatalogObject& o = it->second;
-            auto pos = o.attrs.find(kColumnPositionAttr);
-            if (pos == o.attrs.end()) continue;
-            size_t attnum = std::stoul(pos->second);
-            auto& names = layouts[o.parent];
-            if (names.size() <= attnum) names.resize(attnum + 1);
-            names[attnum] = o.id.substr(o.parent.size() + 1);
+        for (const auto& [relid, atts] : attributes) {
+            auto id = relation_ids.find(relid);
+            if (id == relation_ids.end()) continue;
+            auto& names = layouts[id->second];
+            names.resize(atts.size());
+            for (size_t attnum = 0; attnum < atts.size(); ++attnum) names[attnum] = atts[attnum].name;
         }
     }
 };
