@@ -133,7 +133,9 @@ constexpr char kOpen = '\x01', kMid = '\x02', kClose = '\x03';
 // spelled on the client (Reader::resolve_names): the name lookups, one per key column, cost the server more than the
 // rest of the constraints and indexes together. r<oid>: a relation's id; n<relid>:<attnum> <attnum>...: columns'
 // quoted names, comma-separated; k<relid>:<attnum>:<collation oid>:<quoted collation name>: an index key column,
-// with a COLLATE clause when its collation is not the column's.
+// with a COLLATE clause when its collation is not the column's; i<relid>:<indnkeyatts>:<indkey>:<indclass>:<indoption>:
+// <indcollation>: an index's column list " (keys) INCLUDE (columns)", as the index query spells it for indexes with
+// expression columns (COLLATE as for k, non-default operator classes, DESC, NULLS FIRST/LAST).
 constexpr char kNameOpen = '\x04', kNameClose = '\x05';
 
 std::string name_token(const std::string& what, const std::string& oid_sql, const std::string& rest_sql = "") {
@@ -168,11 +170,38 @@ struct Reader {
     };
     std::unordered_map<unsigned long, std::string> relation_ids = {};
     std::unordered_map<unsigned long, std::vector<Attribute>> attributes = {};  // by attnum
+    std::unordered_map<unsigned long, std::pair<std::string, bool>> opclasses = {};  // quoted name, default for its type
+    std::unordered_map<unsigned long, std::string> collations = {};                   // quoted name
+
+    // The numbers of a space-separated list (int2vector, oidvector text).
+    static std::vector<unsigned long> numbers(std::string_view list) {
+        std::vector<unsigned long> out;
+        for (size_t p = 0; p < list.size();) {
+            if (list[p] < '0' || list[p] > '9') {
+                ++p;
+                continue;
+            }
+            unsigned long n = 0;
+            for (; p < list.size() && list[p] >= '0' && list[p] <= '9'; ++p) n = n * 10 + static_cast<unsigned long>(list[p] - '0');
+            out.push_back(n);
+        }
+        return out;
+    }
+    // The colon-separated fields of an i token: indnkeyatts, indkey, indclass, indoption, indcollation.
+    static std::vector<std::string_view> index_fields(std::string_view fields) {
+        std::vector<std::string_view> out;
+        for (size_t p = 0;;) {
+            size_t colon = fields.find(':', p);
+            out.push_back(fields.substr(p, colon == std::string_view::npos ? std::string_view::npos : colon - p));
+            if (colon == std::string_view::npos) return out;
+            p = colon + 1;
+        }
+    }
 
     // A name token at `open` (see name_token): what it names and the OID, its fields after the OID, and where it ends.
     // False when the text there is not one.
     static bool parse_token(std::string_view v, size_t open, char& what, unsigned long& oid, std::string_view& fields, size_t& close) {
-        if (open + 2 >= v.size() || (v[open + 1] != 'r' && v[open + 1] != 'n' && v[open + 1] != 'k')) return false;
+        if (open + 2 >= v.size() || (v[open + 1] != 'r' && v[open + 1] != 'n' && v[open + 1] != 'k' && v[open + 1] != 'i')) return false;
         what = v[open + 1];
         close = v.find(kNameClose, open);
         if (close == std::string_view::npos) return false;
@@ -187,6 +216,7 @@ struct Reader {
         if (p == close || v[p] != ':') return false;
         fields = v.substr(p + 1, close - p - 1);
         if (what == 'n') return fields.find_first_not_of("0123456789 ") == std::string_view::npos;
+        if (what == 'i') return fields.find_first_not_of("0123456789 :") == std::string_view::npos && std::count(fields.begin(), fields.end(), ':') == 4;
         size_t colon1 = fields.find(':'), colon2 = colon1 == std::string_view::npos ? colon1 : fields.find(':', colon1 + 1);
         return colon2 != std::string_view::npos && colon1 > 0 && colon2 > colon1 + 1 &&
                fields.substr(0, colon2).find_first_not_of("0123456789:") == std::string_view::npos;
@@ -194,7 +224,7 @@ struct Reader {
 
     // Fetches the relations and columns that the tokens in these values name and that were not read.
     void fetch_missing_names(const std::vector<std::string_view>& values) {
-        std::set<unsigned long> rels, atts;
+        std::set<unsigned long> rels, atts, opcs, colls;
         for (std::string_view v : values)
             for (size_t open = v.find(kNameOpen); open != std::string_view::npos; open = v.find(kNameOpen, open + 1)) {
                 char what;
@@ -203,6 +233,12 @@ struct Reader {
                 size_t close;
                 if (!parse_token(v, open, what, oid, fields, close)) continue;
                 if (what == 'r' ? !relation_ids.count(oid) : !attributes.count(oid)) (what == 'r' ? rels : atts).insert(oid);
+                if (what != 'i') continue;
+                const auto f = index_fields(fields);
+                for (unsigned long o : numbers(f[2]))
+                    if (!opclasses.count(o)) opcs.insert(o);
+                for (unsigned long o : numbers(f[4]))
+                    if (o && !collations.count(o)) colls.insert(o);
             }
         auto oid_array = [](const std::set<unsigned long>& oids) {
             std::string a = "{";
@@ -221,6 +257,16 @@ struct Reader {
                                           {oid_array(atts)});
             for (int i = 0; i < r.rows(); ++i) add_attribute(std::stoul(r.get(i, 0)), std::stoul(r.get(i, 1)), r.get(i, 2), std::stoul(r.get(i, 3)));
             for (unsigned long oid : atts) attributes[oid];  // known now, if without columns
+        }
+        if (!opcs.empty()) {
+            PgResult r = conn.exec_params("SELECT o.oid, quote_ident(o.opcname), o.opcdefault FROM pg_opclass o WHERE o.oid = ANY($1::oid[])",
+                                          {oid_array(opcs)});
+            for (int i = 0; i < r.rows(); ++i) opclasses[std::stoul(r.get(i, 0))] = {r.get(i, 1), r.get(i, 2) == "t"};
+        }
+        if (!colls.empty()) {
+            PgResult r = conn.exec_params("SELECT l.oid, quote_ident(l.collname) FROM pg_collation l WHERE l.oid = ANY($1::oid[])",
+                                          {oid_array(colls)});
+            for (int i = 0; i < r.rows(); ++i) collations[std::stoul(r.get(i, 0))] = r.get(i, 1);
         }
     }
 
@@ -266,6 +312,37 @@ struct Reader {
                         const unsigned long attnum = number(p);
                         if (attnum < atts.size() && !atts[attnum].name.empty()) name += (name.empty() ? "" : ", ") + atts[attnum].name;
                     }
+                } else if (what == 'i') {  // an index's column list, as the index query's keys spell it
+                    const auto f = index_fields(fields);
+                    const size_t key_count = std::strtoul(std::string(f[0]).c_str(), nullptr, 10);
+                    const auto keys = numbers(f[1]), classes = numbers(f[2]), options = numbers(f[3]), colls = numbers(f[4]);
+                    std::string key_list, include_list;
+                    for (size_t k = 0; k < keys.size(); ++k) {
+                        const unsigned long attnum = keys[k];
+                        if (attnum >= atts.size() || atts[attnum].name.empty()) continue;  // as a NULL key: left out
+                        std::string def = atts[attnum].name;
+                        if (k < colls.size() && colls[k] != 0 && colls[k] != atts[attnum].collation) {
+                            auto coll = collations.find(colls[k]);
+                            if (coll == collations.end()) continue;  // as a NULL key: left out
+                            def.append(" COLLATE ").append(coll->second);
+                        }
+                        if (k < classes.size()) {
+                            auto opc = opclasses.find(classes[k]);
+                            if (opc != opclasses.end() && !opc->second.second) def.append(" ").append(opc->second.first);
+                        }
+                        if (k < options.size()) {
+                            const unsigned long opt = options[k];
+                            if (opt & 1) def += " DESC";
+                            if ((opt & 1) && !(opt & 2)) def += " NULLS LAST";
+                            else if (!(opt & 1) && (opt & 2)) def += " NULLS FIRST";
+                        }
+                        std::string& list = k < key_count ? key_list : include_list;
+                        if (!list.empty()) list += ", ";
+                        list += def;
+                    }
+                    if (key_list.empty()) continue;
+                    name = " (" + key_list + ")";
+                    if (!include_list.empty()) name += " INCLUDE (" + include_list + ")";
                 } else {  // <attnum>:<collation oid>:<quoted collation name>: an index key column
                     const unsigned long attnum = number(p);
                     ++p;
@@ -775,12 +852,16 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "    FROM idx x CROSS JOIN LATERAL ROWS FROM (unnest(x.indkey::int2[]), unnest(x.indclass::oid[]), unnest(x.indoption::int2[]), "
             "         unnest(x.indcollation::oid[])) WITH ORDINALITY AS u(attnum, opclass, opt, coll, ord) "
             "    LEFT JOIN pg_opclass opc ON opc.oid = u.opclass "
-            "    LEFT JOIN pg_collation coll ON coll.oid = u.coll) k "
+            "    LEFT JOIN pg_collation coll ON coll.oid = u.coll "
+            // Indexes on columns only are spelled by the client from their arrays (name token i).
+            "    WHERE x.indexprs IS NOT NULL) k "
             "  GROUP BY k.indexrelid) "
             "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), quote_ident(x.nspname) || '.' || quote_ident(x.table_name), "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
-            "    || quote_ident(x.nspname) || '.' || quote_ident(x.table_name) || ' USING ' || quote_ident(am.amname) || ' (' || keys.key_list || ')' "
-            "    || coalesce(' INCLUDE (' || keys.include_list || ')', '') "
+            "    || quote_ident(x.nspname) || '.' || quote_ident(x.table_name) || ' USING ' || quote_ident(am.amname) "
+            "    || CASE WHEN x.indexprs IS NULL THEN " + name_token("i", "x.indrelid",
+                   "x.indnkeyatts || ':' || x.indkey::text || ':' || x.indclass::text || ':' || x.indoption::text || ':' || x.indcollation::text") +
+            "      ELSE ' (' || keys.key_list || ')' || coalesce(' INCLUDE (' || keys.include_list || ')', '') END "
             "    || CASE WHEN x.indnullsnotdistinct THEN ' NULLS NOT DISTINCT' ELSE '' END "
             "    || coalesce(' WITH (' || array_to_string(x.index_options, ', ') || ')', '') "
             "    || coalesce(' TABLESPACE ' || quote_ident(ts.spcname), '') "
@@ -791,7 +872,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "     WHERE pt.inhparent = x.table_oid AND ptc.relkind <> 'f' AND NOT EXISTS (SELECT 1 FROM pg_inherits ih JOIN pg_index pi ON pi.indexrelid = ih.inhrelid "
             "     WHERE ih.inhparent = x.indexrelid AND pi.indrelid = pt.inhrelid)), 0)::text END AS partitions_without_index, "
             "  dsc.description AS comment "
-            "FROM idx x JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
+            "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
             "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"), true);
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, array_to_string(c.reloptions, ',') AS reloptions, "
