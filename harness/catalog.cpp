@@ -170,6 +170,8 @@ struct Reader {
     };
     std::unordered_map<unsigned long, std::string> relation_ids = {};
     std::unordered_map<unsigned long, std::vector<Attribute>> attributes = {};  // by attnum
+    // Column objects with their attnum, by table OID, to number their positions 1..n once all are read.
+    std::unordered_map<unsigned long, std::vector<std::pair<int, CatalogObject*>>> positions = {};
     std::unordered_map<unsigned long, std::pair<std::string, bool>> opclasses = {};  // quoted name, default for its type
     std::unordered_map<unsigned long, std::string> collations = {};                   // quoted name
 
@@ -462,11 +464,16 @@ struct Reader {
                 if (!it->second.empty()) o.attrs.emplace_hint(o.attrs.end(), names[c], it->second);
             }
             if (oid) relation_ids[oid] = o.id;
+            int attnum = -1;
             if (relid) {
                 auto pos = o.attrs.find(kColumnPositionAttr);
-                if (pos != o.attrs.end()) add_attribute(relid, std::stoul(pos->second), o.id.substr(o.parent.size() + 1), collation);
+                if (pos != o.attrs.end()) {
+                    attnum = std::stoi(pos->second);
+                    add_attribute(relid, static_cast<size_t>(attnum), o.id.substr(o.parent.size() + 1), collation);
+                }
             }
             hint = snap.objects.insert_or_assign(hint, std::move(key), std::move(o));
+            if (attnum >= 0) positions[relid].push_back({attnum, &hint->second});
         }
     }
 
@@ -802,14 +809,16 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // indkey as int2[] counts from 0: the included columns follow the indnkeyatts key columns.
             "  || CASE WHEN con.contype IN ('p', 'u') THEN CASE WHEN ix.indnatts > ix.indnkeyatts THEN ' INCLUDE (' || " +
             name_token("n", "ix.indrelid", "array_to_string((ix.indkey::int2[])[ix.indnkeyatts:], ' ')") + " || ')' ELSE '' END "
-            "       || coalesce(' WITH (' || array_to_string(ixc.reloptions, ', ') || ')', '') "
-            "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ts.spcname), '') ELSE '' END AS definition, "
+            "       || coalesce(' WITH (' || array_to_string(ix.reloptions, ', ') || ')', '') "
+            "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ix.spcname), '') ELSE '' END AS definition, "
             "  CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
             "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
             "  dsc.description AS comment "
             "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') "
-            "LEFT JOIN pg_class ixc ON ixc.oid = ix.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = ixc.reltablespace" +
+            // The index of a key, by lookups for keys only rather than hashes of all of pg_index and pg_class.
+            "LEFT JOIN LATERAL (SELECT ix.indnullsnotdistinct, ix.indnatts, ix.indnkeyatts, ix.indrelid, ix.indkey, ixc.reloptions, ts.spcname "
+            "  FROM pg_index ix JOIN pg_class ixc ON ixc.oid = ix.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = ixc.reltablespace "
+            "  WHERE ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') OFFSET 0) ix ON true" +
             comment_join("dsc", "pg_constraint", "con.oid") +
             "WHERE con.contypid = 0 AND con.contype <> 't' AND " + kUserNamespace + " AND con.conparentid = 0 "
             "  AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
@@ -999,16 +1008,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     if (pub != snap.objects.end() && pub->second.attrs == default_public_schema().attrs) snap.objects.erase(pub);
     // Columns arrive with their attnum, which dropped columns leave gaps in: renumber 1..n per table here
     // rather than with a window function on the server.
-    // Columns sit together in key order: only their range is walked.
-    std::unordered_map<std::string, std::vector<std::pair<int, CatalogObject*>>> by_table;
-    const std::string column_prefix = snapshot_key("column", "");
-    for (auto c = snap.objects.lower_bound(column_prefix);
-         c != snap.objects.end() && c->first.compare(0, column_prefix.size(), column_prefix) == 0; ++c) {
-        CatalogObject& o = c->second;
-        auto it = o.attrs.find(kColumnPositionAttr);
-        if (it != o.attrs.end()) by_table[o.parent].push_back({std::stoi(it->second), &o});
-    }
-    for (auto& [table, cols] : by_table) {
+    // The columns with a position are those of the columns query, noted by table as they were read.
+    for (auto& [table, cols] : rd.positions) {
         std::sort(cols.begin(), cols.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         int position = 0;
         for (auto& c : cols) c.second->attrs[kColumnPositionAttr] = std::to_string(++position);
