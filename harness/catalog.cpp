@@ -765,7 +765,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 ", dev.what AS differs_from_parent "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits inh ON inh.inhrelid = c.oid "
                 "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-                "JOIN pg_attribute pa ON pa.attrelid = inh.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped "
+                // The parent's column by name, fenced so that it stays an index lookup under the filter below.
+                "JOIN LATERAL (SELECT * FROM pg_attribute pa WHERE pa.attrelid = inh.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped OFFSET 0) pa ON true "
                 "JOIN pg_type t ON t.oid = a.atttypid "
                 "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum" +
@@ -779,7 +780,13 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  CASE WHEN " + user_attoptions("a") + " <> coalesce(" + user_attoptions("pa") + ", '') THEN 'options' END, "
                 "  CASE WHEN dsc.description <> coalesce(pdsc.description, '') THEN 'comment' END) AS what) dev "
                 "WHERE c.relkind IN ('r', 'p', 'f') AND c.relispartition AND " + kUserNamespace +
-                " AND " + rd.not_member("pg_class", "c.oid") + " AND dev.what <> ''");
+                " AND " + rd.not_member("pg_class", "c.oid") + " AND dev.what <> '' "
+                // What can make dev.what non-empty, on the two columns alone, so that the columns that cannot deviate
+                // (nearly all) are dropped before their defaults, types and comments are looked up.
+                "AND (a.atthasdef OR pa.atthasdef OR (a.attnotnull AND NOT pa.attnotnull) OR a.attstorage <> pa.attstorage "
+                "  OR (a.attcompression <> '' AND a.attcompression <> pa.attcompression) OR (a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget) "
+                "  OR NOT (a.attoptions IS NULL OR (cardinality(a.attoptions) = 1 AND a.attoptions[1] LIKE 'pg\\_attver=%')) "
+                "  OR (a.attrelid, a.attnum::int) IN (SELECT x.objoid, x.objsubid FROM pg_description x WHERE x.classoid = 'pg_class'::regclass AND x.objsubid > 0))");
         conn.exec("SET LOCAL join_collapse_limit TO DEFAULT");
         // Constraints declared on tables. Clones are implied by the constraint they were cloned from (conparentid):
         // a partition's copies of its parent's keys and foreign keys, and the per-partition rows PostgreSQL adds for
