@@ -12,9 +12,6 @@
 #include <random>
 #include <sstream>
 #include <unistd.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "gates/config/config_gate.h"
 #include "gates/delete-paths/delete_lint.h"
@@ -697,12 +694,6 @@ int diff_command(const DiffOptions& opts) {
         if (colon == std::string::npos) policy.ignore.push_back({"*", ig});
         else policy.ignore.push_back({ig.substr(0, colon), ig.substr(colon + 1)});
     }
-#if defined(__GLIBC__)
-    // Both snapshots are read on threads of their own, into some 10^5 small allocations. One arena that grows in large
-    // steps costs less than per-thread arenas that glibc grows a page range (an mprotect call) at a time.
-    mallopt(M_ARENA_MAX, 1);
-    mallopt(M_TOP_PAD, 64 << 20);
-#endif
     auto t = std::chrono::steady_clock::now();
     // The command ends right after the comparison. Two snapshots are some 10^5 small allocations, which take longer to
     // free one by one than the comparison itself: they are left to the process's exit.
