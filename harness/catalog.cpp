@@ -516,7 +516,8 @@ std::optional<std::string> comparable_node_tree(const std::string& tree, const s
         }
         if (c == ':' && i + 1 < n && t[i + 1] != ' ') {
             size_t end = i + 1;
-            while (end < n && (std::isalnum(static_cast<unsigned char>(t[end])) || t[end] == '_')) ++end;
+            auto word = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'; };
+            while (end < n && word(t[end])) ++end;  // isalnum in the C locale pggate runs in, without a call per character
             const std::string_view field(t + i + 1, end - i - 1);
             if ((field == "location" || field == "varattno" || field == "varattnosyn") && end + 1 < n && t[end] == ' ') {
                 size_t num = end + 1, num_end = num;
