@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -128,6 +129,19 @@ bool is_expression_attr(const std::string& n) {
 // kept in the snapshot as "\x01<serial>\x02<comparable form>\x03".
 constexpr char kOpen = '\x01', kMid = '\x02', kClose = '\x03';
 
+// Names of relations and columns travel from the server as OIDs and attnums, "\x04<what><oid>[:...]\x05", and are
+// spelled on the client (Reader::resolve_names): the name lookups, one per key column, cost the server more than the
+// rest of the constraints and indexes together. r<oid>: a relation's id; n<relid>:<attnum> <attnum>...: columns'
+// quoted names, comma-separated; k<relid>:<attnum>:<collation oid>:<quoted collation name>: an index key column,
+// with a COLLATE clause when its collation is not the column's; i<relid>:<indnkeyatts>:<indkey>:<indclass>:<indoption>:
+// <indcollation>: an index's column list " (keys) INCLUDE (columns)", as the index query spells it for indexes with
+// expression columns (COLLATE as for k, non-default operator classes, DESC, NULLS FIRST/LAST).
+constexpr char kNameOpen = '\x04', kNameClose = '\x05';
+
+std::string name_token(const std::string& what, const std::string& oid_sql, const std::string& rest_sql = "") {
+    return "chr(4) || '" + what + "' || " + oid_sql + (rest_sql.empty() ? "" : " || ':' || " + rest_sql) + " || chr(5)";
+}
+
 std::string token_sql(const std::string& request_sql, const std::string& tree_sql) {
     return "chr(1) || " + request_sql + " || chr(2) || " + tree_sql + " || chr(3)";
 }
@@ -140,6 +154,215 @@ struct Reader {
     // Column names by attnum per table (on demand only), to read the column numbers in node trees.
     std::unordered_map<std::string, std::vector<std::string>> layouts = {};
     std::vector<size_t> unpromised = {};  // deferred expressions whose comparable form promises nothing: spelled at once
+    // Catalogs (pg_class, pg_proc, ...) that hold extension members in this database. The filter is left out of
+    // the queries of the others: it would be true for every row, and costs an index lookup per row.
+    std::set<std::string> member_catalogs = {};
+
+    std::string not_member(const std::string& catalog, const std::string& oid_expr) const {
+        return member_catalogs.count(catalog) ? not_extension_member(catalog, oid_expr) : std::string("true");
+    }
+
+    // Names the server leaves to the client (see name_token): relations' ids and columns' quoted names by OID, from
+    // the tables and columns read (hidden columns @oid, @relid, @attcollation), the others fetched when asked for.
+    struct Attribute {
+        std::string name;           // quoted
+        unsigned long collation = 0;
+    };
+    std::unordered_map<unsigned long, std::string> relation_ids = {};
+    std::unordered_map<unsigned long, std::vector<Attribute>> attributes = {};  // by attnum
+    // Column objects with their attnum, by table OID, to number their positions 1..n once all are read.
+    std::unordered_map<unsigned long, std::vector<std::pair<int, CatalogObject*>>> positions = {};
+    std::unordered_map<unsigned long, std::pair<std::string, bool>> opclasses = {};  // quoted name, default for its type
+    std::unordered_map<unsigned long, std::string> collations = {};                   // quoted name
+
+    // The numbers of a space-separated list (int2vector, oidvector text).
+    static std::vector<unsigned long> numbers(std::string_view list) {
+        std::vector<unsigned long> out;
+        for (size_t p = 0; p < list.size();) {
+            if (list[p] < '0' || list[p] > '9') {
+                ++p;
+                continue;
+            }
+            unsigned long n = 0;
+            for (; p < list.size() && list[p] >= '0' && list[p] <= '9'; ++p) n = n * 10 + static_cast<unsigned long>(list[p] - '0');
+            out.push_back(n);
+        }
+        return out;
+    }
+    // The colon-separated fields of an i token: indnkeyatts, indkey, indclass, indoption, indcollation.
+    static std::vector<std::string_view> index_fields(std::string_view fields) {
+        std::vector<std::string_view> out;
+        for (size_t p = 0;;) {
+            size_t colon = fields.find(':', p);
+            out.push_back(fields.substr(p, colon == std::string_view::npos ? std::string_view::npos : colon - p));
+            if (colon == std::string_view::npos) return out;
+            p = colon + 1;
+        }
+    }
+
+    // A name token at `open` (see name_token): what it names and the OID, its fields after the OID, and where it ends.
+    // False when the text there is not one.
+    static bool parse_token(std::string_view v, size_t open, char& what, unsigned long& oid, std::string_view& fields, size_t& close) {
+        if (open + 2 >= v.size() || (v[open + 1] != 'r' && v[open + 1] != 'n' && v[open + 1] != 'k' && v[open + 1] != 'i')) return false;
+        what = v[open + 1];
+        close = v.find(kNameClose, open);
+        if (close == std::string_view::npos) return false;
+        size_t p = open + 2;
+        oid = 0;
+        for (; p < close && v[p] >= '0' && v[p] <= '9'; ++p) oid = oid * 10 + static_cast<unsigned long>(v[p] - '0');
+        if (p == open + 2) return false;
+        if (what == 'r') {
+            fields = {};
+            return p == close;
+        }
+        if (p == close || v[p] != ':') return false;
+        fields = v.substr(p + 1, close - p - 1);
+        if (what == 'n') return fields.find_first_not_of("0123456789 ") == std::string_view::npos;
+        if (what == 'i') return fields.find_first_not_of("0123456789 :") == std::string_view::npos && std::count(fields.begin(), fields.end(), ':') == 4;
+        size_t colon1 = fields.find(':'), colon2 = colon1 == std::string_view::npos ? colon1 : fields.find(':', colon1 + 1);
+        return colon2 != std::string_view::npos && colon1 > 0 && colon2 > colon1 + 1 &&
+               fields.substr(0, colon2).find_first_not_of("0123456789:") == std::string_view::npos;
+    }
+
+    // Fetches the relations and columns that the tokens in these values name and that were not read.
+    void fetch_missing_names(const std::vector<std::string_view>& values) {
+        std::set<unsigned long> rels, atts, opcs, colls;
+        for (std::string_view v : values)
+            for (size_t open = v.find(kNameOpen); open != std::string_view::npos; open = v.find(kNameOpen, open + 1)) {
+                char what;
+                unsigned long oid;
+                std::string_view fields;
+                size_t close;
+                if (!parse_token(v, open, what, oid, fields, close)) continue;
+                if (what == 'r' ? !relation_ids.count(oid) : !attributes.count(oid)) (what == 'r' ? rels : atts).insert(oid);
+                if (what != 'i') continue;
+                const auto f = index_fields(fields);
+                for (unsigned long o : numbers(f[2]))
+                    if (!opclasses.count(o)) opcs.insert(o);
+                for (unsigned long o : numbers(f[4]))
+                    if (o && !collations.count(o)) colls.insert(o);
+            }
+        auto oid_array = [](const std::set<unsigned long>& oids) {
+            std::string a = "{";
+            for (unsigned long o : oids) a += (a.size() > 1 ? "," : "") + std::to_string(o);
+            return a + "}";
+        };
+        if (!rels.empty()) {
+            PgResult r = conn.exec_params("SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
+                                          "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])",
+                                          {oid_array(rels)});
+            for (int i = 0; i < r.rows(); ++i) relation_ids[std::stoul(r.get(i, 0))] = r.get(i, 1);
+        }
+        if (!atts.empty()) {
+            PgResult r = conn.exec_params("SELECT a.attrelid, a.attnum, quote_ident(a.attname), a.attcollation FROM pg_attribute a "
+                                          "WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0",
+                                          {oid_array(atts)});
+            for (int i = 0; i < r.rows(); ++i) add_attribute(std::stoul(r.get(i, 0)), std::stoul(r.get(i, 1)), r.get(i, 2), std::stoul(r.get(i, 3)));
+            for (unsigned long oid : atts) attributes[oid];  // known now, if without columns
+        }
+        if (!opcs.empty()) {
+            PgResult r = conn.exec_params("SELECT o.oid, quote_ident(o.opcname), o.opcdefault FROM pg_opclass o WHERE o.oid = ANY($1::oid[])",
+                                          {oid_array(opcs)});
+            for (int i = 0; i < r.rows(); ++i) opclasses[std::stoul(r.get(i, 0))] = {r.get(i, 1), r.get(i, 2) == "t"};
+        }
+        if (!colls.empty()) {
+            PgResult r = conn.exec_params("SELECT l.oid, quote_ident(l.collname) FROM pg_collation l WHERE l.oid = ANY($1::oid[])",
+                                          {oid_array(colls)});
+            for (int i = 0; i < r.rows(); ++i) collations[std::stoul(r.get(i, 0))] = r.get(i, 1);
+        }
+    }
+
+    void add_attribute(unsigned long relid, size_t attnum, std::string name, unsigned long collation) {
+        auto& list = attributes[relid];
+        if (list.size() <= attnum) list.resize(attnum + 1);
+        list[attnum] = {std::move(name), collation};
+    }
+
+    // Replaces the name tokens of a value (see name_token) with the names they stand for. Text that only looks like
+    // a token, or names an OID that is not there, is left as it is.
+    std::string resolve_names(const std::string& value) const {
+        const std::string_view v(value);
+        std::string out;
+        size_t i = 0;
+        for (size_t open = v.find(kNameOpen); open != std::string_view::npos; open = v.find(kNameOpen, open + 1)) {
+            char what;
+            unsigned long oid;
+            std::string_view fields;
+            size_t close;
+            if (!parse_token(v, open, what, oid, fields, close)) continue;
+            std::string name;
+            if (what == 'r') {
+                auto it = relation_ids.find(oid);
+                if (it == relation_ids.end()) continue;
+                name = it->second;
+            } else {
+                auto it = attributes.find(oid);
+                if (it == attributes.end()) continue;
+                const auto& atts = it->second;
+                auto number = [&](size_t& p) {
+                    unsigned long n = 0;
+                    for (; p < fields.size() && fields[p] >= '0' && fields[p] <= '9'; ++p) n = n * 10 + static_cast<unsigned long>(fields[p] - '0');
+                    return n;
+                };
+                size_t p = 0;
+                if (what == 'n') {  // <attnum> <attnum>...: the columns' names, listed (as string_agg(..., ', ') would)
+                    while (p < fields.size()) {
+                        if (fields[p] == ' ') {
+                            ++p;
+                            continue;
+                        }
+                        const unsigned long attnum = number(p);
+                        if (attnum < atts.size() && !atts[attnum].name.empty()) name += (name.empty() ? "" : ", ") + atts[attnum].name;
+                    }
+                } else if (what == 'i') {  // an index's column list, as the index query's keys spell it
+                    const auto f = index_fields(fields);
+                    const size_t key_count = std::strtoul(std::string(f[0]).c_str(), nullptr, 10);
+                    const auto keys = numbers(f[1]), classes = numbers(f[2]), options = numbers(f[3]), colls = numbers(f[4]);
+                    std::string key_list, include_list;
+                    for (size_t k = 0; k < keys.size(); ++k) {
+                        const unsigned long attnum = keys[k];
+                        if (attnum >= atts.size() || atts[attnum].name.empty()) continue;  // as a NULL key: left out
+                        std::string def = atts[attnum].name;
+                        if (k < colls.size() && colls[k] != 0 && colls[k] != atts[attnum].collation) {
+                            auto coll = collations.find(colls[k]);
+                            if (coll == collations.end()) continue;  // as a NULL key: left out
+                            def.append(" COLLATE ").append(coll->second);
+                        }
+                        if (k < classes.size()) {
+                            auto opc = opclasses.find(classes[k]);
+                            if (opc != opclasses.end() && !opc->second.second) def.append(" ").append(opc->second.first);
+                        }
+                        if (k < options.size()) {
+                            const unsigned long opt = options[k];
+                            if (opt & 1) def += " DESC";
+                            if ((opt & 1) && !(opt & 2)) def += " NULLS LAST";
+                            else if (!(opt & 1) && (opt & 2)) def += " NULLS FIRST";
+                        }
+                        std::string& list = k < key_count ? key_list : include_list;
+                        if (!list.empty()) list += ", ";
+                        list += def;
+                    }
+                    if (key_list.empty()) continue;
+                    name = " (" + key_list + ")";
+                    if (!include_list.empty()) name += " INCLUDE (" + include_list + ")";
+                } else {  // <attnum>:<collation oid>:<quoted collation name>: an index key column
+                    const unsigned long attnum = number(p);
+                    ++p;
+                    const unsigned long collation = number(p);
+                    ++p;
+                    if (attnum >= atts.size() || atts[attnum].name.empty()) continue;
+                    name = atts[attnum].name;
+                    if (collation != 0 && collation != atts[attnum].collation) name.append(" COLLATE ").append(fields.substr(p));
+                }
+            }
+            out.append(v.substr(i, open - i)).append(name);
+            i = close + 1;
+            open = close;
+        }
+        if (i == 0) return value;
+        out.append(v.substr(i));
+        return out;
+    }
 
     // The owner of a loaded relation (a column's table, an owned sequence's table), for ACLs of its parts.
     std::string owner_of_relation(const std::string& id) const {
@@ -178,7 +401,8 @@ struct Reader {
     // rendered by render_acl with the owner from the "owner" column, or the parent's owner where that is NULL
     // (a sequence owned by a column goes with its table's owner). A query without an "owner" column reads
     // columns' ACLs (NULL and empty both mean none), with the table's owner.
-    void load(const std::string& sql) {
+    // With `names`, the "definition" column may hold name tokens (name_token) to be resolved.
+    void load(const std::string& sql, bool names_to_resolve = false) {
         PgResult r = conn.exec(sql);
         std::vector<std::string> names;
         std::vector<bool> expression;  // attributes that hold deparsed SQL expressions
@@ -189,9 +413,23 @@ struct Reader {
             if (names.back() == "privileges") privileges = c;
             else if (names.back() == "owner") owner = c;
         }
+        std::vector<int> hidden(r.cols(), 0);  // 1 @oid (a relation's), 2 @relid (a column's table), 3 @attcollation
+        std::vector<std::string_view> tokened;  // values naming relations or columns by OID, to be resolved
+        int tokens = -1;  // the column that may hold them
+        for (int c = 3; c < r.cols(); ++c) {
+            hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : 0;
+            if (!names_to_resolve || names[c] != "definition") continue;
+            tokens = c;
+            for (int i = 0; i < r.rows(); ++i) {
+                std::string_view v(r.value(i, c));
+                if (v.find(kNameOpen) != std::string_view::npos) tokened.push_back(v);
+            }
+        }
+        if (!tokened.empty()) fetch_missing_names(tokened);
         auto hint = snap.objects.end();
         std::string kind, key_prefix;  // a query yields one kind or a few: its key prefix is computed once per kind
         for (int i = 0; i < r.rows(); ++i) {
+            unsigned long oid = 0, relid = 0, collation = 0;
             CatalogObject o;
             o.kind = r.get(i, 0);
             o.id = r.get(i, 1);
@@ -203,8 +441,13 @@ struct Reader {
             std::string key = key_prefix + o.id;
             for (int c = 3; c < r.cols(); ++c) {
                 if (r.is_null(i, c)) continue;
+                if (hidden[c]) {
+                    (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = std::stoul(r.get(i, c));
+                    continue;
+                }
                 if (c != privileges) {
                     std::string v = r.get(i, c);
+                    if (c == tokens && v.find(kNameOpen) != std::string::npos) v = resolve_names(v);
                     if (on_demand && v.find(kOpen) != std::string::npos) v = take_deferred(v, key, names[c], o.parent);
                     else if (expression[c]) v = normalize_expression(v);
                     o.attrs.emplace_hint(o.attrs.end(), names[c], std::move(v));
@@ -220,21 +463,28 @@ struct Reader {
                 }
                 if (!it->second.empty()) o.attrs.emplace_hint(o.attrs.end(), names[c], it->second);
             }
+            if (oid) relation_ids[oid] = o.id;
+            int attnum = -1;
+            if (relid) {
+                auto pos = o.attrs.find(kColumnPositionAttr);
+                if (pos != o.attrs.end()) {
+                    attnum = std::stoi(pos->second);
+                    add_attribute(relid, static_cast<size_t>(attnum), o.id.substr(o.parent.size() + 1), collation);
+                }
+            }
             hint = snap.objects.insert_or_assign(hint, std::move(key), std::move(o));
+            if (attnum >= 0) positions[relid].push_back({attnum, &hint->second});
         }
     }
 
-    // Column names by attnum of every table loaded so far (before positions are renumbered).
+    // Column names by attnum of every table whose columns were read (from the columns' @relid, by the tables' @oid).
     void record_layouts() {
-        const std::string prefix = snapshot_key("column", "");
-        for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-            const CatalogObject& o = it->second;
-            auto pos = o.attrs.find(kColumnPositionAttr);
-            if (pos == o.attrs.end()) continue;
-            size_t attnum = std::stoul(pos->second);
-            auto& names = layouts[o.parent];
-            if (names.size() <= attnum) names.resize(attnum + 1);
-            names[attnum] = o.id.substr(o.parent.size() + 1);
+        for (const auto& [relid, atts] : attributes) {
+            auto id = relation_ids.find(relid);
+            if (id == relation_ids.end()) continue;
+            auto& names = layouts[id->second];
+            names.resize(atts.size());
+            for (size_t attnum = 0; attnum < atts.size(); ++attnum) names[attnum] = atts[attnum].name;
         }
     }
 };
@@ -266,7 +516,8 @@ std::optional<std::string> comparable_node_tree(const std::string& tree, const s
         }
         if (c == ':' && i + 1 < n && t[i + 1] != ' ') {
             size_t end = i + 1;
-            while (end < n && (std::isalnum(static_cast<unsigned char>(t[end])) || t[end] == '_')) ++end;
+            auto word = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'; };
+            while (end < n && word(t[end])) ++end;  // isalnum in the C locale pggate runs in, without a call per character
             const std::string_view field(t + i + 1, end - i - 1);
             if ((field == "location" || field == "varattno" || field == "varattnosyn") && end + 1 < n && t[end] == ' ') {
                 size_t num = end + 1, num_end = num;
@@ -396,6 +647,14 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     // One short read-only transaction with a consistent view of the catalog.
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
+        {
+            PgResult r = conn.exec(
+                "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.oid IN "
+                "(SELECT DISTINCT dep.classid FROM pg_depend dep WHERE dep.refclassid = 'pg_extension'::regclass AND dep.deptype = 'e')");
+            for (int i = 0; i < r.rows(); ++i) rd.member_catalogs.insert(r.get(i, 0));
+        }
+        // Room for the hashed NOT IN lists and hash joins over whole catalogs of large schemas.
+        conn.exec("SET LOCAL work_mem = '64MB'");
         if (rd.on_demand) {
             // What, besides a node tree, decides how PostgreSQL spells it: the version (OIDs and deparser), the
             // settings constants are written with, the search path, and user objects named like built-in ones
@@ -423,7 +682,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // Schemas, public included: it is dropped again below while it is as a fresh database has it.
         rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', ") + owner_and_acl("n.nspowner", "n.nspacl", 'n') +
                 ", dsc.description AS comment FROM pg_namespace n" + comment_join("dsc", "pg_namespace", "n.oid") + "WHERE " +
-                kUserNamespace + " AND " + not_extension_member("pg_namespace", "n.oid"));
+                kUserNamespace + " AND " + rd.not_member("pg_namespace", "n.oid"));
         rd.load("SELECT 'extension', quote_ident(e.extname), '', e.extversion AS version, n.nspname AS schema "
                 "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'");
         // Enums (labels in order), domains, composite types.
@@ -441,7 +700,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace" + comment_join("dsc", "pg_type", "t.oid") +
             "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "
             "WHERE ") + kUserNamespace + " AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c') AND " +
-                not_extension_member("pg_type", "t.oid"));
+                rd.not_member("pg_type", "t.oid"));
         // Tables, partitioned tables and partitions (partitions carry their parent and bound).
         rd.load(std::string("SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table' END, ") + rel_id("c") + ", "
                 "  CASE WHEN c.relispartition THEN quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) ELSE '' END, "
@@ -456,12 +715,12 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident), '?') END AS replica_identity, "
                 "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
                 "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
-                "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') +
+                "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') + ", c.oid AS \"@oid\" "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "LEFT JOIN pg_inherits pi ON pi.inhrelid = c.oid AND c.relispartition "
                 "LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace" +
                 comment_join("dsc", "pg_class", "c.oid") +
-                "WHERE c.relkind IN ('r', 'p', 'f') AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+                "WHERE c.relkind IN ('r', 'p', 'f') AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Columns of tables (partitions inherit theirs from the parent, so they are not repeated).
         // attoptions drops keys PostgreSQL builds add on their own (this build stores pg_attver=N per column).
         const std::string column_attrs =
@@ -491,10 +750,11 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" +
             comment_join("dsc", "pg_class", "a.attrelid", "a.attnum");
         rd.load("SELECT 'column', " + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", " + column_attrs + ", "
-                "  a.attnum::text AS position " +  // renumbered 1..n per table after loading (dropped columns leave gaps)
+                "  a.attnum::text AS position, " +  // renumbered 1..n per table after loading (dropped columns leave gaps)
+                std::string("  a.attrelid AS \"@relid\", a.attcollation AS \"@attcollation\" ") +
                 column_from +
                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND " + kUserNamespace +
-                " AND " + not_extension_member("pg_class", "c.oid"));
+                " AND " + rd.not_member("pg_class", "c.oid"));
         if (rd.on_demand) rd.record_layouts();
         // A partition's column is implied by its parent's, except what a partition may set on its own (a default,
         // NOT NULL, storage, statistics, options, a comment): a column that deviates from its parent's is an object
@@ -506,7 +766,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 ", dev.what AS differs_from_parent "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits inh ON inh.inhrelid = c.oid "
                 "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-                "JOIN pg_attribute pa ON pa.attrelid = inh.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped "
+                // The parent's column by name, fenced so that it stays an index lookup under the filter below.
+                "JOIN LATERAL (SELECT * FROM pg_attribute pa WHERE pa.attrelid = inh.inhparent AND pa.attname = a.attname AND NOT pa.attisdropped OFFSET 0) pa ON true "
                 "JOIN pg_type t ON t.oid = a.atttypid "
                 "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 "LEFT JOIN pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum" +
@@ -520,74 +781,63 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  CASE WHEN " + user_attoptions("a") + " <> coalesce(" + user_attoptions("pa") + ", '') THEN 'options' END, "
                 "  CASE WHEN dsc.description <> coalesce(pdsc.description, '') THEN 'comment' END) AS what) dev "
                 "WHERE c.relkind IN ('r', 'p', 'f') AND c.relispartition AND " + kUserNamespace +
-                " AND " + not_extension_member("pg_class", "c.oid") + " AND dev.what <> ''");
+                " AND " + rd.not_member("pg_class", "c.oid") + " AND dev.what <> '' "
+                // What can make dev.what non-empty, on the two columns alone, so that the columns that cannot deviate
+                // (nearly all) are dropped before their defaults, types and comments are looked up.
+                "AND (a.atthasdef OR pa.atthasdef OR (a.attnotnull AND NOT pa.attnotnull) OR a.attstorage <> pa.attstorage "
+                "  OR (a.attcompression <> '' AND a.attcompression <> pa.attcompression) OR (a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget) "
+                "  OR NOT (a.attoptions IS NULL OR (cardinality(a.attoptions) = 1 AND a.attoptions[1] LIKE 'pg\\_attver=%')) "
+                "  OR (a.attrelid, a.attnum::int) IN (SELECT x.objoid, x.objsubid FROM pg_description x WHERE x.classoid = 'pg_class'::regclass AND x.objsubid > 0))");
         conn.exec("SET LOCAL join_collapse_limit TO DEFAULT");
         // Constraints declared on tables. Clones are implied by the constraint they were cloned from (conparentid):
         // a partition's copies of its parent's keys and foreign keys, and the per-partition rows PostgreSQL adds for
         // a foreign key that references a partitioned table. CHECK constraints a partition inherits (coninhcount)
         // are implied by the parent's, whether the partition was created with PARTITION OF or attached later.
         // A constraint trigger's constraint row is left to the trigger, whose definition says everything.
-        // Keys and foreign keys are spelled from pg_constraint's column arrays with set-based joins; only CHECK and
-        // EXCLUDE go through pg_get_constraintdef(), whose cold-cache cost is tens of microseconds per table.
+        // Keys and foreign keys are spelled from pg_constraint's column arrays, their columns and the referenced table
+        // named by the client (name_token); only CHECK and EXCLUDE go through pg_get_constraintdef(), whose cold-cache
+        // cost is tens of microseconds per table.
+        const std::string key_names = name_token("n", "con.conrelid", "array_to_string(con.conkey, ' ')");
         rd.load(std::string(
-            "WITH con AS MATERIALIZED ("
-            "  SELECT con.*, ") + rel_id("c") + " AS table_id, c.oid AS table_oid "
-            "  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "  WHERE con.contypid = 0 AND con.contype <> 't' AND " + kUserNamespace + " AND con.conparentid = 0 "
-            "  AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
-            "  AND " + not_extension_member("pg_class", "c.oid") + "), "
-            "cols AS ("
-            "  SELECT k.oid, "
-            "    string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord) AS key_list, "
-            "    string_agg(quote_ident(fa.attname), ', ' ORDER BY k.ord) AS ref_list "
-            "  FROM (SELECT x.oid, x.conrelid, x.confrelid, u.attnum, u.fattnum, u.ord FROM con x "
-            "        CROSS JOIN LATERAL ROWS FROM (unnest(x.conkey), unnest(x.confkey)) WITH ORDINALITY AS u(attnum, fattnum, ord) "
-            "        WHERE x.contype IN ('p', 'u', 'f')) k "
-            // Column names by index lookups, fenced (OFFSET 0) so that the planner, which expects a few keys here,
-            // does not hash all of pg_attribute instead.
-            "  CROSS JOIN LATERAL (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = k.attnum OFFSET 0) a "
-            "  LEFT JOIN LATERAL (SELECT fa.attname FROM pg_attribute fa WHERE fa.attrelid = k.confrelid AND fa.attnum = k.fattnum OFFSET 0) fa ON true "
-            "  GROUP BY k.oid), "
-            "included AS ("
-            "  SELECT x.oid, string_agg(quote_ident(a.attname), ', ' ORDER BY u.ord) AS include_list "
-            "  FROM con x JOIN pg_index i ON i.indexrelid = x.conindid "
-            "  CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS u(attnum, ord) "
-            "  CROSS JOIN LATERAL (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = u.attnum OFFSET 0) a "
-            "  WHERE x.contype IN ('p', 'u') AND u.ord > i.indnkeyatts GROUP BY x.oid) "
-            "SELECT 'constraint', x.table_id || '.' || quote_ident(x.conname), x.table_id, "
-            "  CASE x.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' END AS constraint_type, "
-            "  CASE x.contype "
-            "    WHEN 'p' THEN 'PRIMARY KEY (' || cols.key_list || ')' "
-            "    WHEN 'u' THEN 'UNIQUE ' || CASE WHEN ix.indnullsnotdistinct THEN 'NULLS NOT DISTINCT ' ELSE '' END || '(' || cols.key_list || ')' "
-            "    WHEN 'f' THEN 'FOREIGN KEY (' || cols.key_list || ') REFERENCES ' || quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) "
-            "      || '(' || cols.ref_list || ')' "
-            "      || CASE x.confmatchtype WHEN 'f' THEN ' MATCH FULL' WHEN 'p' THEN ' MATCH PARTIAL' ELSE '' END "
-            "      || CASE x.confupdtype WHEN 'r' THEN ' ON UPDATE RESTRICT' WHEN 'c' THEN ' ON UPDATE CASCADE' WHEN 'n' THEN ' ON UPDATE SET NULL' WHEN 'd' THEN ' ON UPDATE SET DEFAULT' ELSE '' END "
-            "      || CASE x.confdeltype WHEN 'r' THEN ' ON DELETE RESTRICT' WHEN 'c' THEN ' ON DELETE CASCADE' WHEN 'n' THEN ' ON DELETE SET NULL' WHEN 'd' THEN ' ON DELETE SET DEFAULT' ELSE '' END "
-            "      || coalesce(' (' || (SELECT string_agg(quote_ident(da.attname), ', ' ORDER BY d.ord) FROM unnest(x.confdelsetcols) WITH ORDINALITY d(attnum, ord) "
-            "         JOIN pg_attribute da ON da.attrelid = x.conrelid AND da.attnum = d.attnum) || ')', '') "
-            "    " + (rd.on_demand ? "WHEN 'c' THEN " + token_sql("'c' || x.oid",
-                "CASE WHEN x.connoinherit THEN 'NO INHERIT ' ELSE '' END || CASE WHEN x.convalidated THEN '' ELSE 'NOT VALID ' END || x.conbin::text") + " "
+            "SELECT 'constraint', ") + rel_id("c") + " || '.' || quote_ident(con.conname), " + rel_id("c") + ", "
+            "  CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' END AS constraint_type, "
+            "  CASE con.contype "
+            "    WHEN 'p' THEN 'PRIMARY KEY (' || " + key_names + " || ')' "
+            "    WHEN 'u' THEN 'UNIQUE ' || CASE WHEN ix.indnullsnotdistinct THEN 'NULLS NOT DISTINCT ' ELSE '' END || '(' || " + key_names + " || ')' "
+            "    WHEN 'f' THEN 'FOREIGN KEY (' || " + key_names + " || ') REFERENCES ' || " + name_token("r", "con.confrelid") +
+            "      || '(' || " + name_token("n", "con.confrelid", "array_to_string(con.confkey, ' ')") + " || ')' "
+            "      || CASE con.confmatchtype WHEN 'f' THEN ' MATCH FULL' WHEN 'p' THEN ' MATCH PARTIAL' ELSE '' END "
+            "      || CASE con.confupdtype WHEN 'r' THEN ' ON UPDATE RESTRICT' WHEN 'c' THEN ' ON UPDATE CASCADE' WHEN 'n' THEN ' ON UPDATE SET NULL' WHEN 'd' THEN ' ON UPDATE SET DEFAULT' ELSE '' END "
+            "      || CASE con.confdeltype WHEN 'r' THEN ' ON DELETE RESTRICT' WHEN 'c' THEN ' ON DELETE CASCADE' WHEN 'n' THEN ' ON DELETE SET NULL' WHEN 'd' THEN ' ON DELETE SET DEFAULT' ELSE '' END "
+            "      || CASE WHEN cardinality(con.confdelsetcols) > 0 THEN ' (' || " + name_token("n", "con.conrelid", "array_to_string(con.confdelsetcols, ' ')") + " || ')' ELSE '' END "
+            "    " + (rd.on_demand ? "WHEN 'c' THEN " + token_sql("'c' || con.oid",
+                "CASE WHEN con.connoinherit THEN 'NO INHERIT ' ELSE '' END || CASE WHEN con.convalidated THEN '' ELSE 'NOT VALID ' END || con.conbin::text") + " "
                 : std::string()) +
-            "    ELSE pg_get_constraintdef(x.oid) END "
-            "  || CASE WHEN x.contype IN ('p', 'u') THEN coalesce(' INCLUDE (' || inc.include_list || ')', '') "
-            "       || coalesce(' WITH (' || array_to_string(ixc.reloptions, ', ') || ')', '') "
-            "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ts.spcname), '') ELSE '' END AS definition, "
-            "  CASE WHEN x.condeferrable THEN CASE WHEN x.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
-            "  CASE WHEN NOT x.convalidated THEN 'not valid' END AS validated, "
+            "    ELSE pg_get_constraintdef(con.oid) END "
+            // indkey as int2[] counts from 0: the included columns follow the indnkeyatts key columns.
+            "  || CASE WHEN con.contype IN ('p', 'u') THEN CASE WHEN ix.indnatts > ix.indnkeyatts THEN ' INCLUDE (' || " +
+            name_token("n", "ix.indrelid", "array_to_string((ix.indkey::int2[])[ix.indnkeyatts:], ' ')") + " || ')' ELSE '' END "
+            "       || coalesce(' WITH (' || array_to_string(ix.reloptions, ', ') || ')', '') "
+            "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ix.spcname), '') ELSE '' END AS definition, "
+            "  CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
+            "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
             "  dsc.description AS comment "
-            "FROM con x LEFT JOIN cols ON cols.oid = x.oid LEFT JOIN included inc ON inc.oid = x.oid "
-            "LEFT JOIN pg_index ix ON ix.indexrelid = x.conindid AND x.contype IN ('p', 'u') "
-            "LEFT JOIN pg_class ixc ON ixc.oid = ix.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = ixc.reltablespace "
-            "LEFT JOIN pg_class rc ON rc.oid = x.confrelid AND x.contype = 'f' LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace" +
-            comment_join("dsc", "pg_constraint", "x.oid"));
+            "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            // The index of a key, by lookups for keys only rather than hashes of all of pg_index and pg_class.
+            "LEFT JOIN LATERAL (SELECT ix.indnullsnotdistinct, ix.indnatts, ix.indnkeyatts, ix.indrelid, ix.indkey, ixc.reloptions, ts.spcname "
+            "  FROM pg_index ix JOIN pg_class ixc ON ixc.oid = ix.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = ixc.reltablespace "
+            "  WHERE ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') OFFSET 0) ix ON true" +
+            comment_join("dsc", "pg_constraint", "con.oid") +
+            "WHERE con.contypid = 0 AND con.contype <> 't' AND " + kUserNamespace + " AND con.conparentid = 0 "
+            "  AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
+            "  AND " + rd.not_member("pg_class", "c.oid"), true);
         // Indexes, except those backing a constraint (the constraint stands for them) and partition indexes
         // attached to a parent index (the parent's index stands for them). A parent index records how many of the
         // table's partitions lack an attached index (only when some do), so a partition that is missing or extra is
         // one finding about the partition, not a second one about every index of the parent.
         // The definition is spelled from pg_index's arrays with set-based joins rather than pg_get_indexdef(), which
         // costs tens of microseconds per index in a fresh session; only expression columns and partial predicates
-        // go through PostgreSQL's deparser.
+        // go through PostgreSQL's deparser. Key columns are named by the client (name_token).
         rd.load(std::string(
             "WITH idx AS MATERIALIZED ("
             "  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnullsnotdistinct, i.indisvalid, i.indnkeyatts, i.indpred, i.indexprs, "
@@ -597,8 +847,11 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
             "  JOIN pg_namespace n ON n.oid = c.relnamespace "
             "  WHERE ") + kUserNamespace + " AND c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition "
-            "  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') AND con.conrelid = c.oid) "
-            "  AND " + not_extension_member("pg_class", "c.oid") + "), "
+            "  "
+            // One hashed scan of pg_constraint rather than a lookup of the table's constraints per index (both columns
+            // are never NULL, so NOT IN is NOT EXISTS).
+            "  AND (i.indexrelid, c.oid) NOT IN (SELECT con.conindid, con.conrelid FROM pg_constraint con WHERE con.contype IN ('p', 'u', 'x')) "
+            "  AND " + rd.not_member("pg_class", "c.oid") + "), "
             "keys AS ("
             "  SELECT k.indexrelid, "
             "    string_agg(k.def, ', ' ORDER BY k.ord) FILTER (WHERE k.ord <= k.indnkeyatts) AS key_list, "
@@ -606,22 +859,26 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  FROM (SELECT x.indexrelid, x.indnkeyatts, u.ord, "
             "      CASE WHEN u.attnum = 0 THEN " + (rd.on_demand ? token_sql("'k' || x.indexrelid || '.' || u.ord", "u.ord || ' ' || x.indexprs::text")
                                                        : std::string("pg_get_indexdef(x.indexrelid, u.ord::int, false)")) +
-            " ELSE quote_ident(att.attname) END "
-            "      || CASE WHEN u.coll <> 0 AND u.coll IS DISTINCT FROM att.attcollation THEN ' COLLATE ' || quote_ident(coll.collname) ELSE '' END "
+            "      || CASE WHEN u.coll <> 0 THEN ' COLLATE ' || quote_ident(coll.collname) ELSE '' END "
+            // A column is named by the client, which adds the COLLATE clause when the collation is not the column's
+            // (included columns have none: indcollation lists the key columns only).
+            "      ELSE " + name_token("k", "x.indrelid", "u.attnum || ':' || coalesce(u.coll, 0) || ':' || coalesce(quote_ident(coll.collname), '')") + " END "
             "      || CASE WHEN opc.oid IS NOT NULL AND NOT opc.opcdefault THEN ' ' || quote_ident(opc.opcname) ELSE '' END "
             "      || CASE WHEN u.opt & 1 = 1 THEN ' DESC' ELSE '' END "
             "      || CASE WHEN u.opt & 1 = 1 AND u.opt & 2 = 0 THEN ' NULLS LAST' WHEN u.opt & 1 = 0 AND u.opt & 2 = 2 THEN ' NULLS FIRST' ELSE '' END AS def "
             "    FROM idx x CROSS JOIN LATERAL ROWS FROM (unnest(x.indkey::int2[]), unnest(x.indclass::oid[]), unnest(x.indoption::int2[]), "
             "         unnest(x.indcollation::oid[])) WITH ORDINALITY AS u(attnum, opclass, opt, coll, ord) "
-            // Fenced index lookups, not a hash of all of pg_attribute (see the constraints' key columns).
-            "    LEFT JOIN LATERAL (SELECT a.attname, a.attcollation FROM pg_attribute a WHERE a.attrelid = x.indrelid AND a.attnum = u.attnum OFFSET 0) att ON true "
             "    LEFT JOIN pg_opclass opc ON opc.oid = u.opclass "
-            "    LEFT JOIN pg_collation coll ON coll.oid = u.coll) k "
+            "    LEFT JOIN pg_collation coll ON coll.oid = u.coll "
+            // Indexes on columns only are spelled by the client from their arrays (name token i).
+            "    WHERE x.indexprs IS NOT NULL) k "
             "  GROUP BY k.indexrelid) "
             "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), quote_ident(x.nspname) || '.' || quote_ident(x.table_name), "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
-            "    || quote_ident(x.nspname) || '.' || quote_ident(x.table_name) || ' USING ' || quote_ident(am.amname) || ' (' || keys.key_list || ')' "
-            "    || coalesce(' INCLUDE (' || keys.include_list || ')', '') "
+            "    || quote_ident(x.nspname) || '.' || quote_ident(x.table_name) || ' USING ' || quote_ident(am.amname) "
+            "    || CASE WHEN x.indexprs IS NULL THEN " + name_token("i", "x.indrelid",
+                   "x.indnkeyatts || ':' || x.indkey::text || ':' || x.indclass::text || ':' || x.indoption::text || ':' || x.indcollation::text") +
+            "      ELSE ' (' || keys.key_list || ')' || coalesce(' INCLUDE (' || keys.include_list || ')', '') END "
             "    || CASE WHEN x.indnullsnotdistinct THEN ' NULLS NOT DISTINCT' ELSE '' END "
             "    || coalesce(' WITH (' || array_to_string(x.index_options, ', ') || ')', '') "
             "    || coalesce(' TABLESPACE ' || quote_ident(ts.spcname), '') "
@@ -632,14 +889,14 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "     WHERE pt.inhparent = x.table_oid AND ptc.relkind <> 'f' AND NOT EXISTS (SELECT 1 FROM pg_inherits ih JOIN pg_index pi ON pi.indexrelid = ih.inhrelid "
             "     WHERE ih.inhparent = x.indexrelid AND pi.indrelid = pt.inhrelid)), 0)::text END AS partitions_without_index, "
             "  dsc.description AS comment "
-            "FROM idx x JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
-            "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"));
+            "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
+            "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"), true);
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, array_to_string(c.reloptions, ',') AS reloptions, "
                 "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') +
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_class", "c.oid") +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
-                " AND " + not_extension_member("pg_class", "c.oid"));
+                " AND " + rd.not_member("pg_class", "c.oid"));
         // Sequences; those behind identity columns are part of the column's definition.
         // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
         // table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.
@@ -657,7 +914,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0 "
                 "     ORDER BY 2 LIMIT 1) own ON true" +
                 comment_join("dsc", "pg_class", "c.oid") +
-                "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid") +
+                "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid") +
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')");
         rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', '', "
                 "  CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END AS function_kind, "
@@ -671,7 +928,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  ELSE pg_get_functiondef(p.oid) END AS definition, dsc.description AS comment, " + owner_and_acl("p.proowner", "p.proacl", 'f') +
                 "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid" +
                 comment_join("dsc", "pg_proc", "p.oid") +
-                "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + not_extension_member("pg_proc", "p.oid") +
+                "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + rd.not_member("pg_proc", "p.oid") +
                 // Functions PostgreSQL creates as part of another object (a range type's constructors) go with it.
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i')");
         // Triggers; clones that a partition receives from its parent's trigger are implied by the parent's.
@@ -679,7 +936,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
                 "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled "
                 "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+                "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Row-level security policies.
         rd.load(std::string("SELECT 'policy', ") + rel_id("c") + " || '.' || quote_ident(pol.polname), " + rel_id("c") + ", "
                 "  CASE pol.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END AS command, "
@@ -688,7 +945,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     FROM unnest(pol.polroles) r) roles) AS roles, "
                 "  pg_get_expr(pol.polqual, pol.polrelid) AS \"using\", pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check "
                 "FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+                "WHERE " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Rewrite rules other than the ones views are made of (_RETURN). The rule's relation is its parent.
         rd.load(std::string("SELECT 'rule', ") + rel_id("c") + " || '.' || quote_ident(r.rulename), " + rel_id("c") + ", "
                 "  pg_get_ruledef(r.oid, true) AS definition, "
@@ -696,7 +953,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  dsc.description AS comment "
                 "FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace" +
                 comment_join("dsc", "pg_rewrite", "r.oid") +
-                "WHERE r.rulename <> '_RETURN' AND " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid"));
+                "WHERE r.rulename <> '_RETURN' AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Extended statistics, on the table they describe. Columns are a set (PostgreSQL keeps them in column
         // order, which differs between databases whose columns were added in another order): sorted by name.
         // Expressions keep the order they were declared in.
@@ -711,8 +968,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  pg_get_userbyid(s.stxowner) AS owner, dsc.description AS comment "
                 "FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace JOIN pg_class c ON c.oid = s.stxrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_statistic_ext", "s.oid") +
-                "WHERE " + kUserNamespace + " AND " + not_extension_member("pg_class", "c.oid") + " AND " +
-                not_extension_member("pg_statistic_ext", "s.oid"));
+                "WHERE " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid") + " AND " +
+                rd.not_member("pg_statistic_ext", "s.oid"));
         // Publications: what they publish (all tables, or tables with their column lists and row filters, and
         // whole schemas), which actions, and through which root.
         rd.load("WITH rels AS ("
@@ -740,7 +997,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  CASE e.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
                 "  pg_get_userbyid(e.evtowner) AS owner, dsc.description AS comment "
                 "FROM pg_event_trigger e JOIN pg_proc f ON f.oid = e.evtfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace" +
-                comment_join("dsc", "pg_event_trigger", "e.oid") + "WHERE " + not_extension_member("pg_event_trigger", "e.oid"));
+                comment_join("dsc", "pg_event_trigger", "e.oid") + "WHERE " + rd.not_member("pg_event_trigger", "e.oid"));
         // Deferred expressions whose comparable form promises nothing are spelled now, so that every one left
         // deferred compares equal exactly when its spelling would.
         if (!rd.unpromised.empty()) resolve_deferred(conn, snap, rd.unpromised);
@@ -759,16 +1016,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     if (pub != snap.objects.end() && pub->second.attrs == default_public_schema().attrs) snap.objects.erase(pub);
     // Columns arrive with their attnum, which dropped columns leave gaps in: renumber 1..n per table here
     // rather than with a window function on the server.
-    // Columns sit together in key order: only their range is walked.
-    std::unordered_map<std::string, std::vector<std::pair<int, CatalogObject*>>> by_table;
-    const std::string column_prefix = snapshot_key("column", "");
-    for (auto c = snap.objects.lower_bound(column_prefix);
-         c != snap.objects.end() && c->first.compare(0, column_prefix.size(), column_prefix) == 0; ++c) {
-        CatalogObject& o = c->second;
-        auto it = o.attrs.find(kColumnPositionAttr);
-        if (it != o.attrs.end()) by_table[o.parent].push_back({std::stoi(it->second), &o});
-    }
-    for (auto& [table, cols] : by_table) {
+    // The columns with a position are those of the columns query, noted by table as they were read.
+    for (auto& [table, cols] : rd.positions) {
         std::sort(cols.begin(), cols.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         int position = 0;
         for (auto& c : cols) c.second->attrs[kColumnPositionAttr] = std::to_string(++position);

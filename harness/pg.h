@@ -36,6 +36,7 @@ public:
     int column(const std::string& name) const;  // throws when absent
     bool is_null(int row, int col) const;
     std::string get(int row, int col) const;    // "" for NULL
+    const char* value(int row, int col) const;  // as get, without a copy; valid while the result lives
     std::string get(int row, const std::string& col) const { return get(row, column(col)); }
     std::optional<std::string> opt(int row, const std::string& col) const;
     long long affected() const;

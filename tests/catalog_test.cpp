@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/catalog.h"
+#include "harness/expr_normalize.h"
 #include "harness/live_diff.h"
 #include "harness/pg.h"
 #include "harness/run.h"
@@ -339,6 +340,79 @@ TEST(CatalogEqual, AttverOptionNeverReachesTheSnapshot) {
     auto id = s.objects.find(snapshot_key("column", "public.t.id"));
     ASSERT_NE(id, s.objects.end());
     EXPECT_EQ(id->second.attrs.count("options"), 0u);
+}
+
+TEST(CatalogNames, KeyColumnsAndReferencedTablesAreNamedAsTheServerNamesThem) {
+    // The snapshot names key, included and referenced columns and referenced tables on the client, from attnums and
+    // OIDs (see name_token in catalog.cpp). Every key constraint and index definition must read as PostgreSQL's own
+    // pg_get_constraintdef / pg_get_indexdef spell it (with an empty search_path, so that every table is qualified as
+    // the snapshot qualifies it), in both reading modes: quoted, mixed-case and keyword names, dropped columns,
+    // partitions whose columns sit in another order than their parent's, materialized views, INCLUDE, COLLATE.
+    Database db;
+    Snapshot now = snapshot_of(
+        "CREATE SCHEMA \"Odd Schema\"; CREATE TYPE \"Odd Schema\".mood AS ENUM ('a', 'b');"
+        "CREATE TABLE \"Odd Schema\".\"Mixed Case\" (\"select\" int PRIMARY KEY, \"Name\" text COLLATE \"C\", \"a,b\" int, x int,"
+        "  m \"Odd Schema\".mood, UNIQUE NULLS NOT DISTINCT (\"a,b\", x) INCLUDE (\"Name\"));"
+        "CREATE INDEX ON \"Odd Schema\".\"Mixed Case\" (m, \"Name\" COLLATE \"POSIX\" DESC, (lower(\"Name\") COLLATE \"C\"));"
+        "CREATE TABLE \"user\" (\"order\" int PRIMARY KEY, \"group\" int REFERENCES \"user\" (\"order\") MATCH FULL ON UPDATE CASCADE);"
+        "CREATE TABLE dropped (a int, b int, c text, d int); ALTER TABLE dropped DROP COLUMN b;"
+        "ALTER TABLE dropped ADD PRIMARY KEY (d, a); CREATE UNIQUE INDEX dropped_u ON dropped (d) INCLUDE (c, a);"
+        "CREATE INDEX dropped_partial ON dropped (c, d) WHERE a > 0;"
+        "CREATE TABLE pp (id int, d date, v text, PRIMARY KEY (id, d)) PARTITION BY RANGE (d);"
+        "CREATE TABLE pp_1 PARTITION OF pp FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+        "CREATE TABLE pp_2 (gone int, v text, d date NOT NULL, id int NOT NULL); ALTER TABLE pp_2 DROP COLUMN gone;"
+        "ALTER TABLE pp ATTACH PARTITION pp_2 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+        "CREATE INDEX pp_2_own ON pp_2 (v COLLATE \"C\" DESC NULLS LAST, (lower(v))) INCLUDE (id);"
+        "ALTER TABLE pp_2 ADD CONSTRAINT pp_2_u UNIQUE (v, d), ADD CONSTRAINT pp_2_u2 UNIQUE (id, d) INCLUDE (v);"
+        "CREATE TABLE refp (a int, b date, c int, e text);"
+        "ALTER TABLE refp ADD CONSTRAINT refp_part FOREIGN KEY (c, b) REFERENCES pp_2 (id, d) ON DELETE SET NULL (c),"
+        "  ADD CONSTRAINT refp_parent FOREIGN KEY (c, b) REFERENCES pp (id, d),"
+        "  ADD CONSTRAINT refp_text FOREIGN KEY (e, b) REFERENCES pp_2 (v, d) DEFERRABLE INITIALLY DEFERRED NOT VALID;"
+        "CREATE MATERIALIZED VIEW mv AS SELECT \"select\" AS s, \"Name\" AS n FROM \"Odd Schema\".\"Mixed Case\";"
+        "CREATE INDEX mv_i ON mv (n COLLATE \"POSIX\" text_pattern_ops, s);"
+        "CREATE TABLE ch (id int, t text COLLATE \"C\", u text); CREATE INDEX ch_default ON ch (t COLLATE \"default\");"
+        "CREATE INDEX ch_same ON ch (t COLLATE \"C\"); CREATE INDEX ch_u ON ch (u COLLATE \"C\", u);"
+        "CREATE INDEX ch_order ON ch (id DESC, t NULLS FIRST, u DESC NULLS LAST) INCLUDE (u);"
+        "CREATE INDEX ch_opclass ON ch (id DESC NULLS LAST, t text_pattern_ops DESC, u COLLATE \"POSIX\" varchar_pattern_ops);",
+        &db);
+    PgConn conn(db.conninfo);
+    Snapshot lazy = read_snapshot(conn, Deparse::on_demand);
+    std::vector<size_t> all(lazy.deferred.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    resolve_deferred(conn, lazy, all);
+    conn.exec("SET search_path = ''");
+    PgResult r = conn.exec(
+        "SELECT 'constraint', quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(con.conname), "
+        "  pg_get_constraintdef(con.oid), '' FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid "
+        "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE con.contype IN ('p', 'u', 'f') AND n.nspname NOT LIKE 'pg\\_%' "
+        "UNION ALL SELECT 'index', quote_ident(n.nspname) || '.' || quote_ident(ic.relname), pg_get_indexdef(i.indexrelid), "
+        "  quote_ident(ic.relname) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+        "  JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' "
+        // Expression columns and predicates are PostgreSQL's deparser's either way (and the snapshot spells
+        // them apart, so with other parentheses and collations than pg_get_indexdef): not what is checked here.
+        "  AND i.indexprs IS NULL AND i.indpred IS NULL");
+    size_t compared = 0;
+    for (int i = 0; i < r.rows(); ++i) {
+        const std::string kind = r.get(i, 0), id = r.get(i, 1), index_name = r.get(i, 3);
+        std::string expected = r.get(i, 2);
+        if (kind == "index") {  // the snapshot's index definitions leave the name out
+            const std::string named = "INDEX " + index_name + " ON ";
+            ASSERT_NE(expected.find(named), std::string::npos) << expected;
+            expected.replace(expected.find(named), named.size(), "INDEX ON ");
+        }
+        for (const char* suffix : {" NOT VALID", " INITIALLY DEFERRED", " DEFERRABLE"}) {  // attributes of their own
+            const std::string s(suffix);
+            if (expected.size() > s.size() && expected.compare(expected.size() - s.size(), s.size(), s) == 0)
+                expected.resize(expected.size() - s.size());
+        }
+        for (const Snapshot* snap : {&now, &lazy}) {
+            auto it = snap->objects.find(snapshot_key(kind, id));
+            if (it == snap->objects.end()) continue;  // a clone, or an index that a constraint or parent index stands for
+            ++compared;
+            EXPECT_EQ(it->second.attrs.at("definition"), normalize_expression(expected)) << kind << " " << id;
+        }
+    }
+    EXPECT_GE(compared, 2u * 18);
 }
 
 TEST(CatalogEqual, ReadingTheSameDatabaseTwiceIsByteIdentical) {
