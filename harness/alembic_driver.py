@@ -166,6 +166,15 @@ def main():
         paths = {r["path"] for r in revisions(cfg)} if command in ("apply", "session") else set()
         if command == "session":
             return session(cfg, paths)
+        if command == "offline":
+            # The SQL each revision sends, as `alembic upgrade base:head --sql` writes it (env.py's offline mode):
+            # what pggate's static pass reads for Alembic chains.
+            import io
+            buffer = io.StringIO()
+            cfg.output_buffer = buffer
+            alembic_command.upgrade(cfg, "base:heads", sql=True)
+            emit(event="offline", sql=buffer.getvalue())
+            return 0
         stamp, revs = None, []
         i = 0
         while i < len(args):

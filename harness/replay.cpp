@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -452,6 +453,38 @@ PathResult replay_path(const std::string& path, const Database& db, const Config
     }
     result.duration_ms = ms_since(t);
     return result;
+}
+
+std::vector<std::pair<std::string, std::string>> alembic_offline_sql(const Config& cfg) {
+    ProcessSpec spec = alembic_spec(cfg, {"offline"});
+    spec.env_set["DATABASE_URL"] = "postgresql://pggate-offline@localhost/pggate-offline";  // never connected to
+    spec.stderr_file = "-";
+    auto r = run_process(spec);
+    std::string sql;
+    bool found = false;
+    for (const auto& ev : driver_events(r.out)) {
+        if (ev.value("event", "") == "offline") {
+            sql = ev.value("sql", "");
+            found = true;
+        } else if (ev.value("event", "") == "error") {
+            throw std::runtime_error(ev.value("message", "Alembic offline mode failed"));
+        }
+    }
+    if (!found) throw std::runtime_error("Alembic offline mode failed: " + last_lines(r.out, 4));
+    // Sections start with Alembic's own marker: "-- Running upgrade <from> -> <to>".
+    std::vector<std::pair<std::string, std::string>> out;
+    std::istringstream lines(sql);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("-- Running upgrade ", 0) == 0) {
+            size_t arrow = line.rfind("-> ");
+            std::string to = arrow == std::string::npos ? "" : line.substr(arrow + 3);
+            while (!to.empty() && std::isspace(static_cast<unsigned char>(to.back()))) to.pop_back();
+            out.push_back({to, ""});
+            continue;
+        }
+        if (!out.empty()) out.back().second += line + "\n";
+    }
+    return out;
 }
 
 AlembicSession::AlembicSession(const Config& cfg, const ReplayPlan& plan, const Database& db) : cfg_(cfg), plan_(plan) {

@@ -84,6 +84,11 @@ PathResult apply_migrations(const std::string& label, const Database& db, const 
                             const std::vector<Migration>& migrations, const StepCallback& on_step,
                             const std::map<std::string, std::string>& driver_env = {}, std::vector<std::string>* driver_events = nullptr);
 
+// The SQL of each Alembic revision as `alembic upgrade base:heads --sql` (offline mode) writes it, in apply
+// order: {revision, sql}. Throws std::runtime_error with Alembic's message when offline mode fails (an
+// env.py without it, a revision that needs a live connection).
+std::vector<std::pair<std::string, std::string>> alembic_offline_sql(const Config& cfg);
+
 // One Alembic interpreter that upgrades and downgrades on request (`alembic upgrade <rev>`,
 // `alembic downgrade <target>`), so a per-revision up/down/up walk pays one Python start-up, and pggate
 // reads the schema between steps. Stopped (and its temp dir removed) on destruction.

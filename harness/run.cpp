@@ -623,7 +623,7 @@ int preflight_command(const PreflightOptions& opts) {
     }
     // The migrations about to be released, judged from their text (locks, rewrites, index builds, NOT NULL and
     // constraint tightening); `pggate run` measures them on a seeded database.
-    if (gates.migration_safety && cfg.chain.kind == ChainKind::sql_dir) {
+    if (gates.migration_safety) {
         try {
             report.gates.push_back(run_migration_lint_gate(*gates.migration_safety, cfg, plan_replay(cfg)));
         } catch (const ScriptError& e) {
@@ -776,6 +776,8 @@ int lint_command(const LintOptions& opts) {
     std::vector<std::string> large = opts.large_tables;
     std::vector<LintInput> inputs;                 // delete paths: SQL, shell, application code
     std::vector<MigrationLintInput> migrations;    // migration safety: SQL migration files in apply order
+    ReplayPlan chain_plan;                         // or the config's whole chain (SQL files, or Alembic's offline SQL)
+    bool lint_the_chain = false;
     if (!opts.config_path.empty()) {
         if (!load_project(opts.config_path, cfg, gates)) return 2;
         if (gates.delete_paths) {
@@ -788,9 +790,10 @@ int lint_command(const LintOptions& opts) {
         }
         if (gates.migration_safety) {
             large.insert(large.end(), gates.migration_safety->large_tables.begin(), gates.migration_safety->large_tables.end());
-            if (opts.files.empty() && cfg.chain.kind == ChainKind::sql_dir) {
+            if (opts.files.empty() && cfg.chain.kind != ChainKind::none && cfg.chain.kind != ChainKind::command) {
                 try {
-                    migrations = chain_lint_inputs(cfg, plan_replay(cfg));
+                    chain_plan = plan_replay(cfg);
+                    lint_the_chain = true;
                 } catch (const ScriptError& e) {
                     print_error(e.what());
                     return 2;
@@ -802,7 +805,7 @@ int lint_command(const LintOptions& opts) {
         inputs.push_back({f, f});
         if (fs::path(f).extension() == ".sql") migrations.push_back({f, f, "", ScriptSection::whole});
     }
-    if (inputs.empty() && migrations.empty()) {
+    if (inputs.empty() && migrations.empty() && !lint_the_chain) {
         print_error("nothing to lint: name files (pggate lint FILE…), or a config whose gates.delete-paths has files or whose "
                     "gates.migration-safety has a chain of SQL files.");
         return 2;
@@ -819,12 +822,13 @@ int lint_command(const LintOptions& opts) {
     Report report = new_report("lint", cfg);
     report.project = cfg.project;
     int statements = 0;
-    auto add_gate = [&](const std::string& id, const LintResult& lint, const std::string& what) {
+    auto add_gate = [&](const std::string& id, const LintResult& lint, const std::string& what, bool whole_chain = false) {
         for (const auto& p : lint.problems) print_error(p.message);
         if (!lint.problems.empty()) return false;
         GateResult gate;
         gate.id = id;
-        add_lint_findings(gate, lint);
+        if (whole_chain) add_chain_lint(gate, lint, cfg);
+        else add_lint_findings(gate, lint);
         int errors = 0;
         for (const auto& f : lint.findings) errors += f.severity == "error";
         settle_delete_paths_gate(gate, std::to_string(lint.files) + " file(s) linted, " + std::to_string(errors) + " " + what, "");
@@ -834,7 +838,14 @@ int lint_command(const LintOptions& opts) {
         return true;
     };
     if (!inputs.empty() && !add_gate("delete-paths", lint_files(inputs, model), "bulk-delete path(s)")) return 2;
-    if (!migrations.empty() && !add_gate("migration-safety", lint_migrations(migrations, model), "unsafe migration step(s)")) return 2;
+    if (lint_the_chain) {
+        std::string note;
+        LintResult lint = lint_chain(cfg, chain_plan, model, note);
+        if (!note.empty()) print_error(note);
+        if (!add_gate("migration-safety", lint, "unsafe migration step(s)", true)) return 2;
+    } else if (!migrations.empty() && !add_gate("migration-safety", lint_migrations(migrations, model), "unsafe migration step(s)")) {
+        return 2;
+    }
     report.duration_ms = ms_since(t0);
     apply_waivers(report, gates.waivers, utc_today(), cfg.dir);
     redact_report(report, {});
@@ -850,7 +861,11 @@ int lint_command(const LintOptions& opts) {
             for (const auto& f : g.findings) {
                 if (f.severity == "info" && !opts.show_info) continue;
                 ++shown;
-                std::cout << f.location->file << ":" << f.location->line << ":" << f.location->column << ": " << f.severity << ": " << f.rule
+                std::cout << f.location->file;
+                if (f.location->line) std::cout << ":" << f.location->line << ":" << f.location->column;
+                if (auto sql_line = f.details.find("alembic_sql_line"); sql_line != f.details.end())
+                    std::cout << " (alembic --sql line " << sql_line->second << ")";
+                std::cout << ": " << f.severity << ": " << f.rule
                           << (f.waived ? " (waived)" : "") << "\n    " << f.message.substr(0, f.message.find(" Fix: ")) << "\n";
                 if (auto st = f.details.find("statement"); st != f.details.end()) std::cout << "    statement: " << st->second << "\n";
                 if (auto fix = f.details.find("fix"); fix != f.details.end()) std::cout << "    fix: " << fix->second << "\n";

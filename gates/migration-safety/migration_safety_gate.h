@@ -53,7 +53,14 @@ MigrationSafetyOptions parse_migration_safety_section(const YAML::Node& section,
 
 // The chain's SQL migration files in apply order, as the static pass reads them (empty for Alembic).
 struct MigrationLintInput;
+struct LintResult;
+struct TableModel;
 std::vector<MigrationLintInput> chain_lint_inputs(const Config& cfg, const ReplayPlan& plan);
+// The static pass over the whole chain: SQL files, or for Alembic the SQL of `alembic upgrade --sql`, one
+// section per revision (findings name the revision file). `note` says why nothing was linted, if so.
+LintResult lint_chain(const Config& cfg, const ReplayPlan& plan, const TableModel& model, std::string& note);
+// Its findings as gate findings; Alembic ones keep their offline-SQL line in details.alembic_sql_line.
+void add_chain_lint(GateResult& gate, const LintResult& lint, const Config& cfg);
 // The static pass alone (`pggate lint`, `pggate preflight`): the chain's files judged without a database.
 GateResult run_migration_lint_gate(const MigrationSafetyOptions& options, const Config& cfg, const ReplayPlan& plan);
 
