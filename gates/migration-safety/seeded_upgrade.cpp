@@ -224,9 +224,9 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
     bool autocommit = false;
     for (const auto& st : script.statements)
         if (st.needs_autocommit && !is_transaction_control(st)) autocommit = true;
-    // Each migration is judged on its own settings: a SET lock_timeout of an earlier file does not count here
-    // (RESET goes back to pggate's connection options).
-    u.conn.exec("RESET ALL");
+    // Each migration is judged on its own lock_timeout: a SET of an earlier file does not count here (RESET goes
+    // back to pggate's connection option). Other settings carry over, as on a migration tool's one connection.
+    u.conn.exec("RESET lock_timeout");
     const DatabaseState at_start = read_state(u.conn);
     DatabaseState before = at_start;
     const std::string label = "revision " + m.version;
