@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "alembic_driver.h"  // generated: kAlembicDriver, the text of harness/alembic_driver.py
+#include "harness/dotenv.h"
 #include "harness/pg.h"
 #include "harness/process.h"
 
@@ -49,12 +50,35 @@ std::string redact_secrets(std::string text, const Database& db) {
 
 }  // namespace
 
+std::string withhold_row_values(const std::string& detail) {
+    // "Failing row contains (7, null, $2b$12$…)": any column may be a secret, and the row has no column names.
+    if (detail.rfind("Failing row contains", 0) == 0) return "Failing row contains (values withheld by pggate)";
+    // "Key (api_token)=(…) already exists.": the values stay only when no key column looks secret.
+    if (detail.rfind("Key (", 0) == 0) {
+        size_t close = detail.find(")=(");
+        if (close != std::string::npos) {
+            std::string cols = detail.substr(5, close - 5);
+            std::istringstream names(cols);
+            bool secret = false;
+            for (std::string name; std::getline(names, name, ',');) {
+                while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+                secret = secret || is_secret_name(name);
+            }
+            if (secret) {
+                size_t end = detail.find(") ", close + 3);
+                return detail.substr(0, close + 3) + "***" + (end == std::string::npos ? ")" : detail.substr(end));
+            }
+        }
+    }
+    return detail;
+}
+
 ReplayFailure failure_from_pg(const PgError& e, const SqlScript& script, const Statement& st, const std::string& step) {
     ReplayFailure f;
     f.step = step;
     f.sqlstate = e.sqlstate;
     f.message = e.what();
-    f.detail = e.detail;
+    f.detail = withhold_row_values(e.detail);
     f.hint = e.hint;
     f.statement = statement_excerpt(st.text);
     // PostgreSQL's position counts characters from the start of what we sent: map it back into the file.
@@ -190,7 +214,7 @@ ReplayFailure failure_from_event(const nlohmann::json& ev, const ReplayPlan& pla
     if (action == "downgrade") f.step = "alembic downgrade " + rev;
     f.sqlstate = ev.value("sqlstate", "");
     f.message = ev.value("message", "");
-    f.detail = ev.value("detail", "");
+    f.detail = withhold_row_values(ev.value("detail", ""));
     f.hint = ev.value("hint", "");
     f.statement = statement_excerpt(ev.value("statement", ""));
     std::string file = ev.value("file", "");

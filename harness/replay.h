@@ -73,6 +73,9 @@ struct StepFailed {
 // Runs a script statement by statement, like `psql -v ON_ERROR_STOP=1 -f`: in one transaction when asked
 // and no statement needs autocommit (CREATE INDEX CONCURRENTLY & co.). Throws StepFailed.
 int run_script(PgConn& conn, const SqlScript& script, bool one_transaction, const std::string& step);
+// PostgreSQL's DETAIL without row values that may be secret: "Failing row contains (…)" is withheld, and
+// "Key (cols)=(values)" keeps its values only when no key column has a secret-looking name.
+std::string withhold_row_values(const std::string& detail);
 // The failure of one statement, pinned to file:line:column from PostgreSQL's error position.
 ReplayFailure failure_from_pg(const PgError& e, const SqlScript& script, const Statement& st, const std::string& step);
 // A session with pggate's guards: statement_timeout and lock_timeout from the config, warnings only.

@@ -169,6 +169,30 @@ TEST(MigrationSafety, AccessExclusiveLockWithoutLockTimeoutWarns) {
     EXPECT_EQ(rules(good, "info"), Rules{"access-exclusive-lock"});
 }
 
+TEST(MigrationSafety, EdgesOfRealMigrationFiles) {
+    // VACUUM FULL runs outside a transaction: no locks left to read, but the rewrite shows in the relfilenode.
+    EXPECT_EQ(rules(run_gate({{"VACUUM FULL big;\n"}})), Rules{"table-rewrite"});
+    // The file's own transaction and savepoints run as written inside the measured transaction.
+    EXPECT_EQ(rules(run_gate({{"BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE big ADD COLUMN a int;\nSAVEPOINT s1;\n"
+                               "ALTER TABLE big ADD COLUMN b int;\nROLLBACK TO SAVEPOINT s1;\nRELEASE SAVEPOINT s1;\nCOMMIT;\n"}})),
+              Rules{});
+    // lock_timeout = 0 waits forever: it does not count as set.
+    EXPECT_EQ(rules(run_gate({{"SET lock_timeout = 0;\nALTER TABLE big ADD COLUMN note text;\n"}}), "warning"), Rules{"access-exclusive-lock"});
+}
+
+TEST(MigrationSafety, RowValuesInPostgresDetailsAreWithheld) {
+    auto g = run_gate({{"UPDATE big SET password_hash = NULL WHERE id = 7;\n"},
+                       {"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT big_pw CHECK (password_hash IS NOT NULL) NOT VALID;\n"
+                        "UPDATE big SET password_hash = NULL WHERE id = 8;\n"}});
+    const Finding& f = only(g, "seeded-upgrade-failed");
+    EXPECT_EQ(f.details.at("sqlstate"), "23514");
+    EXPECT_EQ(f.details.at("detail"), "Failing row contains (values withheld by pggate)");
+    for (const auto& x : g.findings) {
+        EXPECT_EQ(x.message.find("pbkdf2"), std::string::npos) << x.message;
+        for (const auto& [k, v] : x.details) EXPECT_EQ(v.find("pbkdf2"), std::string::npos) << k << ": " << v;
+    }
+}
+
 TEST(MigrationSafety, LockModesAreReadAsPgLocksHasThem) {
     Database db = TestServer::shared().create("locks");
     PgConn conn(db.conninfo);

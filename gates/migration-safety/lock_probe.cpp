@@ -30,7 +30,7 @@ SELECT 'A', a.attrelid::text, a.attname, a.attnotnull::text, format_type(a.attty
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
  WHERE a.attrelid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
 UNION ALL
-SELECT 'S', NULL, source, NULL, NULL, NULL, NULL, NULL FROM pg_settings WHERE name = 'lock_timeout')SQL";
+SELECT 'S', NULL, source, setting, NULL, NULL, NULL, NULL FROM pg_settings WHERE name = 'lock_timeout')SQL";
 
 unsigned to_oid(const std::string& s) { return static_cast<unsigned>(std::strtoul(s.c_str(), nullptr, 10)); }
 
@@ -90,7 +90,7 @@ DatabaseState state_from_rows(const std::vector<std::vector<std::string>>& rows)
             s.columns[{to_oid(row[1]), row[2]}] = ColumnState{row[3] == "true", row[4]};
         } else if (tag == "S") {
             // pggate's own guard arrives with the connection (source "client"); a SET in the migration is "session".
-            s.lock_timeout_set = row[2] == "session";
+            s.lock_timeout_set = row[2] == "session" && row[3] != "0";  // 0 waits forever
         }
     }
     return s;

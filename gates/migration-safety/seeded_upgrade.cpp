@@ -31,7 +31,16 @@ bool is_transaction_control(const Statement& st) {
         if (!std::isalpha(static_cast<unsigned char>(c))) break;
         word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
+    if (word == "ROLLBACK" && ex.find(" TO ") != std::string::npos) return false;  // ROLLBACK TO SAVEPOINT: the file's own
     return word == "BEGIN" || word == "START" || word == "COMMIT" || word == "END" || word == "ROLLBACK" || word == "ABORT";
+}
+
+// SAVEPOINT, RELEASE, ROLLBACK TO: the file's own subtransactions, run as written inside the measured one.
+bool is_savepoint_statement(const Statement& st) {
+    std::string ex = statement_excerpt(st.text, 40);
+    std::string up;
+    for (char c : ex) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return up.rfind("SAVEPOINT", 0) == 0 || up.rfind("RELEASE", 0) == 0 || (up.rfind("ROLLBACK", 0) == 0 && up.find(" TO ") != std::string::npos);
 }
 
 // A measuring connection: pggate's guards arrive as connection options (pg_settings.source "client"), so a
@@ -187,14 +196,14 @@ void add_failure(Upgrade& u, const Migration& m, const ReplayFailure& f, const S
     std::string msg = "revision " + m.version + (m.name.empty() ? "" : " (" + m.name + ")") + " fails on the seeded data: " + f.message +
                       (f.sqlstate.empty() ? "" : " (SQLSTATE " + f.sqlstate + ")") + ".";
     if (!f.detail.empty()) msg += " " + f.detail;
-    if (sample.count >= 0) msg += " " + std::to_string(sample.count) + " " + sample.what + (sample.rows.empty() ? "." : "; first: " + sample.rows.front());
+    if (sample.count > 0) msg += " " + std::to_string(sample.count) + " " + sample.what + (sample.rows.empty() ? "." : "; first: " + sample.rows.front());
     Finding finding = safety_finding("seeded-upgrade-failed", "error", "revision " + m.version, msg, st,
                                      "make the migration handle the data production holds: backfill every row first (check with a "
                                      "SELECT that the backfill left none behind), or validate values before converting them");
     if (!f.sqlstate.empty()) finding.details["sqlstate"] = f.sqlstate;
     if (!f.detail.empty()) finding.details["detail"] = f.detail;
     if (!f.hint.empty()) finding.details["hint"] = f.hint;
-    if (sample.count >= 0) {
+    if (sample.count > 0) {
         finding.details["offending_count"] = std::to_string(sample.count);
         finding.details["offending"] = sample.what;
         finding.details["offending_rows"] = join_rows(sample.rows);
@@ -223,10 +232,10 @@ void add_invalid_indexes(Upgrade& u, const MeasuredStatement& st, const Database
 bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
     bool autocommit = false;
     for (const auto& st : script.statements)
-        if (st.needs_autocommit && !is_transaction_control(st)) autocommit = true;
+        if (st.needs_autocommit && !is_transaction_control(st) && !is_savepoint_statement(st)) autocommit = true;
     // Each migration is judged on its own lock_timeout: a SET of an earlier file does not count here (RESET goes
     // back to pggate's connection option). Other settings carry over, as on a migration tool's one connection.
-    u.conn.exec("RESET lock_timeout");
+    u.conn.exec("RESET lock_timeout; RESET statement_timeout");  // pggate's guard against a hang comes back too
     const DatabaseState at_start = read_state(u.conn);
     DatabaseState before = at_start;
     const std::string label = "revision " + m.version;
@@ -241,6 +250,17 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
     for (const auto& st : script.statements) {
         if (is_transaction_control(st)) continue;
         MeasuredStatement ms{m.version, to_location(st.start, u.cfg), statement_excerpt(st.text)};
+        if (is_savepoint_statement(st)) {
+            if (autocommit) continue;  // no transaction to take a savepoint in: the file's own BEGIN was dropped
+            try {
+                u.conn.exec(st.text);
+            } catch (const PgError& e) {
+                try { u.conn.exec("ROLLBACK"); } catch (const PgError&) {}
+                add_failure(u, m, failure_from_pg(e, script, st, label), {});
+                return false;
+            }
+            continue;
+        }
         if (st.needs_autocommit) {  // CREATE INDEX CONCURRENTLY & co. run as production runs them: on their own
             try {
                 u.conn.exec(st.text);
@@ -251,6 +271,8 @@ bool measured_apply(Upgrade& u, const Migration& m, const SqlScript& script) {
             }
             DatabaseState after = read_state(u.conn);
             add_invalid_indexes(u, ms, before, after);
+            // Its locks are gone by now, but a rewrite (VACUUM FULL) still shows in the relfilenodes.
+            for (auto& f : judge_statement(ms, at_start, before, after, u.sizes)) u.gate.findings.push_back(std::move(f));
             note_written(after);
             before = std::move(after);
             ++u.measured;
@@ -396,7 +418,7 @@ void check_head_constraints(Upgrade& u, const DatabaseState& seed_state, const D
             } catch (const PgError& e) {
                 u.conn.exec("ROLLBACK TO SAVEPOINT pggate_validate");
                 sample = offending_rows(u.conn, e, st, u.options.sample_rows);
-                detail = e.detail;
+                detail = withhold_row_values(e.detail);
                 verdict = std::string("; it does not hold on the seeded data: ") + e.what() + (detail.empty() ? "" : " (" + detail + ")");
                 if (sample.count >= 0) verdict += "; " + std::to_string(sample.count) + " " + sample.what;
             }
