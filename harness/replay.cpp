@@ -585,7 +585,7 @@ bool AlembicSession::next_event(std::string& line, long long timeout_ms) {
     }
 }
 
-std::optional<ReplayFailure> AlembicSession::run(const std::string& action, const std::string& target) {
+std::optional<ReplayFailure> AlembicSession::run(const std::string& action, const std::string& target, const std::string& revision) {
     std::string line = action + " " + target + "\n";
     if (write(commands_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
         return ReplayFailure{"alembic " + action + " " + target, target, {cfg_.chain.alembic_config, 0, 0}, "", "", "the Alembic session is gone", "", "", ""};
@@ -602,6 +602,7 @@ std::optional<ReplayFailure> AlembicSession::run(const std::string& action, cons
     nlohmann::json ev = nlohmann::json::parse(text_line, nullptr, false);
     if (ev.is_object() && ev.value("event", "") == "done") return std::nullopt;
     if (!ev.is_object()) return ReplayFailure{"alembic " + action + " " + target, target, {cfg_.chain.alembic_config, 0, 0}, "", "", "unreadable reply from the Alembic session", "", "", ""};
+    if (!revision.empty()) ev["revision"] = revision;  // the target may be relative ("b2@-1"): name the revision itself
     return failure_from_event(ev, plan_, cfg_);
 }
 

@@ -101,8 +101,9 @@ public:
     ~AlembicSession();
     AlembicSession(const AlembicSession&) = delete;
     AlembicSession& operator=(const AlembicSession&) = delete;
-    // action: upgrade | downgrade; target: a revision id, "-1", "base", "head". nullopt when it worked.
-    std::optional<ReplayFailure> run(const std::string& action, const std::string& target);
+    // action: upgrade | downgrade; target as Alembic takes it ("b2", "b2@-1", "base"); `revision`, when given,
+    // is the revision a failure is about. nullopt when it worked.
+    std::optional<ReplayFailure> run(const std::string& action, const std::string& target, const std::string& revision = "");
 
 private:
     bool next_event(std::string& line, long long timeout_ms);  // one JSON line from the driver

@@ -841,8 +841,11 @@ int lint_command(const LintOptions& opts) {
     if (lint_the_chain) {
         std::string note;
         LintResult lint = lint_chain(cfg, chain_plan, model, note);
-        if (!note.empty()) print_error(note);
         if (!add_gate("migration-safety", lint, "unsafe migration step(s)", true)) return 2;
+        if (!note.empty()) {  // nothing linted is not a pass
+            report.gates.back().findings.push_back(not_linted(note, cfg));
+            settle_delete_paths_gate(report.gates.back(), note, "");
+        }
     } else if (!migrations.empty() && !add_gate("migration-safety", lint_migrations(migrations, model), "unsafe migration step(s)")) {
         return 2;
     }

@@ -425,6 +425,42 @@ TEST(MigrationSafety, AlembicRevisionsMeasuredPerStatement) {
                                   "migration-safety.type-change-rewrite public.database_size_aggregations " + ts_file}));
 }
 
+// Branches and a merge: each revision's down step undoes exactly it (b2@-1 with b1 applied; the merge back
+// to its parents), and a merge whose down step forgets its column is named.
+TEST(MigrationSafety, AlembicBranchesAndMerges) {
+    auto run = [](const std::string& merge_down) {
+        TempDir dir;
+        const std::string cap = std::string(PGGATE_SOURCE_DIR) + "/scenarios/capacity";
+        fs::create_directories(dir.path + "/migrations/versions");
+        fs::copy_file(cap + "/alembic.ini", dir.path + "/alembic.ini");
+        fs::copy_file(cap + "/migrations/env.py", dir.path + "/migrations/env.py");
+        auto rev = [&](const std::string& id, const std::string& down, const std::string& up_sql, const std::string& down_sql) {
+            dir.write("migrations/versions/" + id + ".py",
+                      "\"\"\"" + id + "\"\"\"\nfrom alembic import op\nrevision = '" + id + "'\ndown_revision = " + down +
+                          "\nbranch_labels = None\ndepends_on = None\n\ndef upgrade():\n    op.execute(\"" + up_sql +
+                          "\")\n\ndef downgrade():\n    op.execute(\"" + down_sql + "\")\n");
+        };
+        rev("a", "None", "CREATE TABLE t (id int)", "DROP TABLE t");
+        rev("b1", "'a'", "ALTER TABLE t ADD COLUMN b1 int", "ALTER TABLE t DROP COLUMN b1");
+        rev("b2", "'a'", "ALTER TABLE t ADD COLUMN b2 int", "ALTER TABLE t DROP COLUMN b2");
+        rev("m", "('b1', 'b2')", "ALTER TABLE t ADD COLUMN m int", merge_down);
+        dir.write("pggate.yaml", "project: branches\nchain:\n  alembic:\n    config: alembic.ini\npaths: [chain]\n"
+                                 "gates:\n  migration-safety:\n    reversibility: per-revision\n");
+        Config cfg = load_config(dir.path + "/pggate.yaml");
+        std::vector<std::string> problems;
+        auto options = parse_migration_safety_section(*cfg.gate_sections.at("migration-safety"), cfg, problems);
+        ReplayPlan plan = plan_replay(cfg);
+        return run_migration_safety_gate(options, cfg, plan, TestServer::shared().provider());
+    };
+    auto good = run("ALTER TABLE t DROP COLUMN m");
+    EXPECT_EQ(measured_rules(good), Rules{}) << good.summary;
+    EXPECT_EQ(good.metrics["revisions_reversed"], 4);
+    auto bad = run("SELECT 1");
+    EXPECT_EQ(measured_rules(bad), Rules{"down-not-restoring"});
+    EXPECT_EQ(only(bad, "down-not-restoring").object, "revision m");
+    EXPECT_EQ(fs::path(only(bad, "down-not-restoring").location->file).filename(), "m.py");
+}
+
 struct ScenarioRun {
     int exit_code;
     nlohmann::json report;

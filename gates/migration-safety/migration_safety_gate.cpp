@@ -89,6 +89,18 @@ std::string run_suffix() {
 
 }  // namespace
 
+Finding not_linted(const std::string& why, const Config& cfg) {
+    Finding f;
+    f.rule = "migration-safety.not-linted";
+    f.severity = "warning";
+    f.object = relative_to(cfg.chain.alembic_config, cfg.dir);
+    f.message = why + ". Revisions measured on seeded data are still judged; the others are not checked for locks and rewrites.";
+    f.location = Location{f.object, 0, 0};
+    f.details["fix"] = "make env.py's offline mode work (run_migrations_offline), or give revisions that need a connection a "
+                       "`if context.is_offline_mode(): return` branch";
+    return f;
+}
+
 // Alembic findings name the revision file; their line is the line in the revision's offline SQL (kept in
 // details), not in the Python file.
 void add_chain_lint(GateResult& gate, const LintResult& lint, const Config& cfg) {
@@ -115,7 +127,7 @@ int add_static_findings(GateResult& gate, const MigrationSafetyOptions& options,
     model.large_globs = options.large_tables;
     std::string note;
     LintResult lint = lint_chain(cfg, plan, model, note);
-    if (!note.empty()) gate.metrics["static_pass_skipped"] = 1;
+    if (!note.empty()) gate.findings.push_back(not_linted(note, cfg));
     LintResult kept;
     kept.files = lint.files;
     kept.statements = lint.statements;
@@ -265,8 +277,8 @@ GateResult run_migration_lint_gate(const MigrationSafetyOptions& options, const 
                      (cfg.chain.kind == ChainKind::alembic ? ", from alembic --sql" : "") + "): " +
                      (errors ? std::to_string(errors) + " problem(s)" : std::to_string(gate.findings.size()) + " note(s), no problem"));
     if (!note.empty()) {
-        gate.status = "skip";
-        gate.summary = note;
+        gate.findings.push_back(not_linted(note, cfg));
+        settle(gate, note);
     }
     gate.duration_ms = ms_since(t);
     return gate;

@@ -59,6 +59,8 @@ std::vector<MigrationLintInput> chain_lint_inputs(const Config& cfg, const Repla
 // The static pass over the whole chain: SQL files, or for Alembic the SQL of `alembic upgrade --sql`, one
 // section per revision (findings name the revision file). `note` says why nothing was linted, if so.
 LintResult lint_chain(const Config& cfg, const ReplayPlan& plan, const TableModel& model, std::string& note);
+// A warning that the static pass could not read the chain (Alembic's offline mode failed: `why`).
+Finding not_linted(const std::string& why, const Config& cfg);
 // Its findings as gate findings; Alembic ones keep their offline-SQL line in details.alembic_sql_line.
 void add_chain_lint(GateResult& gate, const LintResult& lint, const Config& cfg);
 // The static pass alone (`pggate lint`, `pggate preflight`): the chain's files judged without a database.

@@ -61,6 +61,14 @@ struct Reverser {
     int snapshots = 0;
 
     bool has_down(const Migration& m) const { return alembic || !m.down_file.empty(); }
+    // Undoing exactly this revision, whatever else is applied on other branches: a merge goes back to its
+    // parents (downgrading to one of them runs only the merge's downgrade), a root to its branch's base,
+    // any other revision one step down its own branch.
+    static std::string alembic_down_target(const Migration& m) {
+        if (m.down_revisions.size() > 1) return m.down_revisions.front();
+        if (m.down_revisions.empty()) return m.version + "@base";
+        return m.version + "@-1";
+    }
     // Where a finding about the revision's down step points: its down file, or the Alembic revision file.
     Location down_location(const Migration& m) const { return at(m.down_file.empty() ? m.up_file : m.down_file); }
 
@@ -72,7 +80,7 @@ struct Reverser {
     std::string name(const Migration& m) const { return "revision " + m.version + (m.name.empty() ? "" : " (" + m.name + ")"); }
 
     std::optional<ReplayFailure> try_step(const Migration& m, bool down) {
-        if (alembic) return down ? alembic->run("downgrade", "-1") : alembic->run("upgrade", m.version);
+        if (alembic) return down ? alembic->run("downgrade", alembic_down_target(m), m.version) : alembic->run("upgrade", m.version, m.version);
         const std::string& file = down ? m.down_file : m.up_file;
         const SqlScript& script = down ? plan.down_scripts.at(file) : plan.migration_scripts.at(file);
         try {
