@@ -397,10 +397,11 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
     auto for_each_pair_in = [&](const Range& range, const auto& fn) {
         auto r = range.r, o = range.o;
         while (r != range.r_end || o != range.o_end) {
-            if (o == range.o_end || (r != range.r_end && r->first < o->first)) {
+            const int order = r == range.r_end ? 1 : o == range.o_end ? -1 : r->first.compare(o->first);
+            if (order < 0) {
                 fn(&r->second, r->first == public_key ? default_public : nullptr);
                 ++r;
-            } else if (r == range.r_end || o->first < r->first) {
+            } else if (order > 0) {
                 fn(o->first == public_key ? default_public : nullptr, &o->second);
                 ++o;
             } else {
@@ -415,20 +416,11 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
         job(size_t{0});
         second.get();
     };
-    // First pass: what exists on one side only, as a whole ("kind:id"). Its parts are implied by it, whatever
-    // order identities sort in (a partition may sort before its parent partition).
+    // What exists on one side only, as a whole ("kind:id"), noted in the same walk as the differences. Its parts are
+    // implied by it, whatever order identities sort in (a partition may sort before its parent partition): the
+    // differences of objects on one side only are dropped afterwards when an ancestor is such a whole.
     std::set<std::string> whole_missing, whole_extra;
-    {
-        std::vector<std::set<std::string>> missing(halves.size()), extra(halves.size());
-        in_halves([&](size_t h) {
-            for_each_pair_in(halves[h], [&](const CatalogObject* r, const CatalogObject* o) {
-                if (!o && !only_uncompared(*r, policy)) missing[h].insert(r->kind + ":" + r->id);
-                else if (!r && !only_uncompared(*o, policy)) extra[h].insert(o->kind + ":" + o->id);
-            });
-        });
-        for (auto& m : missing) whole_missing.merge(m);
-        for (auto& e : extra) whole_extra.merge(e);
-    }
+    std::vector<std::set<std::string>> missing(halves.size()), extra(halves.size());
     auto implied = [](const std::vector<Ancestor>& ancestors, const std::set<std::string>& whole) {
         for (const auto& [kind, id] : ancestors)
             if (whole.count(kind + ":" + id)) return true;
@@ -442,8 +434,11 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
         if (!p) p = primary_key_columns(ref_side ? reference : other);
         return *p;
     };
-    std::vector<std::vector<SchemaDifference>> found(halves.size());
+    // Per half, in order: the differences, with the ancestors of those on one side only.
+    std::vector<std::vector<std::pair<SchemaDifference, std::vector<Ancestor>>>> found(halves.size());
     in_halves([&](size_t h) { for_each_pair_in(halves[h], [&, &out = found[h]](const CatalogObject* r, const CatalogObject* o) {
+        if (!o && !only_uncompared(*r, policy)) missing[h].insert(r->kind + ":" + r->id);
+        else if (!r && !only_uncompared(*o, policy)) extra[h].insert(o->kind + ":" + o->id);
         // A partition matched by bound under another name: under by-name its name is a difference.
         const std::string* renamed_from = nullptr;
         if (r && o && !by_bounds && r->kind == "partition" && !match.renamed_from.empty()) {
@@ -490,14 +485,12 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
             }
             if (d.changed_attrs.empty()) return;
         }
-        const std::vector<Ancestor> ancestors = lineage(r != nullptr).of(any);
+        std::vector<Ancestor> ancestors = lineage(r != nullptr).of(any);
         if (ignored(any, ancestors, policy.ignore)) return;
         if (!o) {
-            if (implied(ancestors, whole_missing)) return;
             d.change = "missing";
             d.reference_definition = render(*r, policy);
         } else if (!r) {
-            if (implied(ancestors, whole_extra)) return;
             d.change = "extra";
             d.other_definition = render(*o, policy);
         } else {
@@ -505,9 +498,16 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
             d.reference_definition = render(*r, policy, ref_lead);
             d.other_definition = render(*o, policy, other_lead);
         }
-        out.push_back(std::move(d));
+        out.push_back({std::move(d), r && o ? std::vector<Ancestor>() : std::move(ancestors)});
     }); });
-    for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out));
+    for (auto& m : missing) whole_missing.merge(m);
+    for (auto& e : extra) whole_extra.merge(e);
+    for (auto& half : found)
+        for (auto& [d, ancestors] : half) {
+            if (d.change == "missing" && implied(ancestors, whole_missing)) continue;
+            if (d.change == "extra" && implied(ancestors, whole_extra)) continue;
+            out.push_back(std::move(d));
+        }
     if (policy.column_order != "ignore") {
         // Relative order of the columns both sides have, per table.
         std::map<std::string, std::vector<std::pair<int, std::string>>> ref_cols, oth_cols;
