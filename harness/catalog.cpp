@@ -177,6 +177,13 @@ struct Reader {
     std::unordered_map<unsigned long, std::pair<std::string, bool>> opclasses = {};  // quoted name, default for its type
     std::unordered_map<unsigned long, std::string> collations = {};                   // quoted name
 
+    // An OID or other unsigned number as the server writes it (the hidden columns of a row: no locale, no copy).
+    static unsigned long digits(const char* p) {
+        unsigned long n = 0;
+        for (; *p >= '0' && *p <= '9'; ++p) n = n * 10 + static_cast<unsigned long>(*p - '0');
+        return n;
+    }
+
     // The numbers of a space-separated list (int2vector, oidvector text).
     static std::vector<unsigned long> numbers(std::string_view list) {
         std::vector<unsigned long> out;
@@ -444,7 +451,7 @@ struct Reader {
         if (parts) {
             std::set<unsigned long> missing;
             for (int i = 0; i < r.rows(); ++i) {
-                const unsigned long rel = std::strtoul(r.value(i, relid_col), nullptr, 10);
+                const unsigned long rel = digits(r.value(i, relid_col));
                 if (!relation_ids.count(rel)) missing.insert(rel);
             }
             fetch_relations(missing);
@@ -456,7 +463,7 @@ struct Reader {
             CatalogObject o;
             o.kind = r.get(i, 0);
             if (parts) {
-                auto rel = relation_ids.find(std::strtoul(r.value(i, relid_col), nullptr, 10));
+                auto rel = relation_ids.find(digits(r.value(i, relid_col)));
                 o.parent = rel == relation_ids.end() ? std::string() : rel->second;
                 const char* name = r.value(i, name_col);
                 o.id.reserve(o.parent.size() + 1 + std::strlen(name));
@@ -474,7 +481,7 @@ struct Reader {
                 if (r.is_null(i, c)) continue;
                 if (hidden[c] == 4) continue;
                 if (hidden[c]) {
-                    (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = std::stoul(r.get(i, c));
+                    (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = digits(r.value(i, c));
                     continue;
                 }
                 if (c != privileges) {
@@ -500,7 +507,7 @@ struct Reader {
             if (relid) {
                 auto pos = o.attrs.find(kColumnPositionAttr);
                 if (pos != o.attrs.end()) {
-                    attnum = std::stoi(pos->second);
+                    attnum = static_cast<int>(digits(pos->second.c_str()));
                     add_attribute(relid, static_cast<size_t>(attnum), o.id.substr(o.parent.size() + 1), collation);
                 }
             }
