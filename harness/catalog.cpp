@@ -419,7 +419,7 @@ struct Reader {
     // A query with the hidden columns @relid and @name leaves a part's identity and parent (columns 1 and 2) to the
     // client: the parent is the relation @relid, read before (see relation_ids), the id the parent's and @name
     // (quoted) joined by a dot, as the server would spell them (the concatenations cost it more than the rest of a
-    // column's attributes).
+    // column's attributes). A hidden column @parent alone names the parent (column 2) so.
     void load(const std::string& sql, bool names_to_resolve = false) {
         PgResult r = conn.exec(sql);
         std::vector<std::string> names;
@@ -431,14 +431,15 @@ struct Reader {
             if (names.back() == "privileges") privileges = c;
             else if (names.back() == "owner") owner = c;
         }
-        std::vector<int> hidden(r.cols(), 0);  // 1 @oid (a relation's), 2 @relid (a column's table), 3 @attcollation, 4 @name
+        std::vector<int> hidden(r.cols(), 0);  // 1 @oid (a relation's), 2 @relid (a column's table), 3 @attcollation, 4 @name, 5 @parent
         std::vector<std::string_view> tokened;  // values naming relations or columns by OID, to be resolved
         int tokens = -1;  // the column that may hold them
-        int relid_col = -1, name_col = -1;
+        int relid_col = -1, name_col = -1, parent_col = -1;
         for (int c = 3; c < r.cols(); ++c) {
-            hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : names[c] == "@name" ? 4 : 0;
+            hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : names[c] == "@name" ? 4 : names[c] == "@parent" ? 5 : 0;
             if (hidden[c] == 2) relid_col = c;
             if (hidden[c] == 4) name_col = c;
+            if (hidden[c] == 5) parent_col = c;
             if (!names_to_resolve || names[c] != "definition") continue;
             tokens = c;
             for (int i = 0; i < r.rows(); ++i) {
@@ -448,10 +449,11 @@ struct Reader {
         }
         if (!tokened.empty()) fetch_missing_names(tokened);
         const bool parts = relid_col >= 0 && name_col >= 0;
-        if (parts) {
+        if (parts) parent_col = relid_col;
+        if (parent_col >= 0) {
             std::set<unsigned long> missing;
             for (int i = 0; i < r.rows(); ++i) {
-                const unsigned long rel = digits(r.value(i, relid_col));
+                const unsigned long rel = digits(r.value(i, parent_col));
                 if (!relation_ids.count(rel)) missing.insert(rel);
             }
             fetch_relations(missing);
@@ -470,7 +472,12 @@ struct Reader {
                 o.id.append(o.parent).append(1, '.').append(name);
             } else {
                 o.id = r.get(i, 1);
-                o.parent = r.get(i, 2);
+                if (parent_col >= 0) {
+                    auto rel = relation_ids.find(digits(r.value(i, parent_col)));
+                    if (rel != relation_ids.end()) o.parent = rel->second;
+                } else {
+                    o.parent = r.get(i, 2);
+                }
             }
             if (o.kind != kind) {
                 kind = o.kind;
@@ -479,7 +486,7 @@ struct Reader {
             std::string key = key_prefix + o.id;
             for (int c = 3; c < r.cols(); ++c) {
                 if (r.is_null(i, c)) continue;
-                if (hidden[c] == 4) continue;
+                if (hidden[c] >= 4) continue;
                 if (hidden[c]) {
                     (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = digits(r.value(i, c));
                     continue;
@@ -912,9 +919,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // Indexes on columns only are spelled by the client from their arrays (name token i).
             "    WHERE x.indexprs IS NOT NULL) k "
             "  GROUP BY k.indexrelid) "
-            "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), quote_ident(x.nspname) || '.' || quote_ident(x.table_name), "
+            "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), '', x.indrelid AS \"@parent\", "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
-            "    || quote_ident(x.nspname) || '.' || quote_ident(x.table_name) || ' USING ' || quote_ident(am.amname) "
+            "    || " + name_token("r", "x.indrelid") + " || ' USING ' || quote_ident(am.amname) "
             "    || CASE WHEN x.indexprs IS NULL THEN " + name_token("i", "x.indrelid",
                    "x.indnkeyatts || ':' || x.indkey::text || ':' || x.indclass::text || ':' || x.indoption::text || ':' || x.indcollation::text") +
             "      ELSE ' (' || keys.key_list || ')' || coalesce(' INCLUDE (' || keys.include_list || ')', '') END "
