@@ -1,6 +1,8 @@
 #include "harness/catalog.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <set>
 #include <string_view>
@@ -175,6 +177,13 @@ struct Reader {
     std::unordered_map<unsigned long, std::pair<std::string, bool>> opclasses = {};  // quoted name, default for its type
     std::unordered_map<unsigned long, std::string> collations = {};                   // quoted name
 
+    // An OID or other unsigned number as the server writes it (the hidden columns of a row: no locale, no copy).
+    static unsigned long digits(const char* p) {
+        unsigned long n = 0;
+        for (; *p >= '0' && *p <= '9'; ++p) n = n * 10 + static_cast<unsigned long>(*p - '0');
+        return n;
+    }
+
     // The numbers of a space-separated list (int2vector, oidvector text).
     static std::vector<unsigned long> numbers(std::string_view list) {
         std::vector<unsigned long> out;
@@ -224,6 +233,21 @@ struct Reader {
                fields.substr(0, colon2).find_first_not_of("0123456789:") == std::string_view::npos;
     }
 
+    static std::string oid_array(const std::set<unsigned long>& oids) {
+        std::string a = "{";
+        for (unsigned long o : oids) a += (a.size() > 1 ? "," : "") + std::to_string(o);
+        return a + "}";
+    }
+
+    // Fetches the ids of these relations.
+    void fetch_relations(const std::set<unsigned long>& rels) {
+        if (rels.empty()) return;
+        PgResult r = conn.exec_params("SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
+                                      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])",
+                                      {oid_array(rels)});
+        for (int i = 0; i < r.rows(); ++i) relation_ids[std::stoul(r.get(i, 0))] = r.get(i, 1);
+    }
+
     // Fetches the relations and columns that the tokens in these values name and that were not read.
     void fetch_missing_names(const std::vector<std::string_view>& values) {
         std::set<unsigned long> rels, atts, opcs, colls;
@@ -242,17 +266,7 @@ struct Reader {
                 for (unsigned long o : numbers(f[4]))
                     if (o && !collations.count(o)) colls.insert(o);
             }
-        auto oid_array = [](const std::set<unsigned long>& oids) {
-            std::string a = "{";
-            for (unsigned long o : oids) a += (a.size() > 1 ? "," : "") + std::to_string(o);
-            return a + "}";
-        };
-        if (!rels.empty()) {
-            PgResult r = conn.exec_params("SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
-                                          "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])",
-                                          {oid_array(rels)});
-            for (int i = 0; i < r.rows(); ++i) relation_ids[std::stoul(r.get(i, 0))] = r.get(i, 1);
-        }
+        fetch_relations(rels);
         if (!atts.empty()) {
             PgResult r = conn.exec_params("SELECT a.attrelid, a.attnum, quote_ident(a.attname), a.attcollation FROM pg_attribute a "
                                           "WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0",
@@ -402,6 +416,10 @@ struct Reader {
     // (a sequence owned by a column goes with its table's owner). A query without an "owner" column reads
     // columns' ACLs (NULL and empty both mean none), with the table's owner.
     // With `names`, the "definition" column may hold name tokens (name_token) to be resolved.
+    // A query with the hidden columns @relid and @name leaves a part's identity and parent (columns 1 and 2) to the
+    // client: the parent is the relation @relid, read before (see relation_ids), the id the parent's and @name
+    // (quoted) joined by a dot, as the server would spell them (the concatenations cost it more than the rest of a
+    // column's attributes). A hidden column @parent alone names the parent (column 2) so.
     void load(const std::string& sql, bool names_to_resolve = false) {
         PgResult r = conn.exec(sql);
         std::vector<std::string> names;
@@ -413,11 +431,15 @@ struct Reader {
             if (names.back() == "privileges") privileges = c;
             else if (names.back() == "owner") owner = c;
         }
-        std::vector<int> hidden(r.cols(), 0);  // 1 @oid (a relation's), 2 @relid (a column's table), 3 @attcollation
+        std::vector<int> hidden(r.cols(), 0);  // 1 @oid (a relation's), 2 @relid (a column's table), 3 @attcollation, 4 @name, 5 @parent
         std::vector<std::string_view> tokened;  // values naming relations or columns by OID, to be resolved
         int tokens = -1;  // the column that may hold them
+        int relid_col = -1, name_col = -1, parent_col = -1;
         for (int c = 3; c < r.cols(); ++c) {
-            hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : 0;
+            hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : names[c] == "@name" ? 4 : names[c] == "@parent" ? 5 : 0;
+            if (hidden[c] == 2) relid_col = c;
+            if (hidden[c] == 4) name_col = c;
+            if (hidden[c] == 5) parent_col = c;
             if (!names_to_resolve || names[c] != "definition") continue;
             tokens = c;
             for (int i = 0; i < r.rows(); ++i) {
@@ -426,14 +448,37 @@ struct Reader {
             }
         }
         if (!tokened.empty()) fetch_missing_names(tokened);
+        const bool parts = relid_col >= 0 && name_col >= 0;
+        if (parts) parent_col = relid_col;
+        if (parent_col >= 0) {
+            std::set<unsigned long> missing;
+            for (int i = 0; i < r.rows(); ++i) {
+                const unsigned long rel = digits(r.value(i, parent_col));
+                if (!relation_ids.count(rel)) missing.insert(rel);
+            }
+            fetch_relations(missing);
+        }
         auto hint = snap.objects.end();
         std::string kind, key_prefix;  // a query yields one kind or a few: its key prefix is computed once per kind
         for (int i = 0; i < r.rows(); ++i) {
             unsigned long oid = 0, relid = 0, collation = 0;
             CatalogObject o;
             o.kind = r.get(i, 0);
-            o.id = r.get(i, 1);
-            o.parent = r.get(i, 2);
+            if (parts) {
+                auto rel = relation_ids.find(digits(r.value(i, relid_col)));
+                o.parent = rel == relation_ids.end() ? std::string() : rel->second;
+                const char* name = r.value(i, name_col);
+                o.id.reserve(o.parent.size() + 1 + std::strlen(name));
+                o.id.append(o.parent).append(1, '.').append(name);
+            } else {
+                o.id = r.get(i, 1);
+                if (parent_col >= 0) {
+                    auto rel = relation_ids.find(digits(r.value(i, parent_col)));
+                    if (rel != relation_ids.end()) o.parent = rel->second;
+                } else {
+                    o.parent = r.get(i, 2);
+                }
+            }
             if (o.kind != kind) {
                 kind = o.kind;
                 key_prefix = snapshot_key(kind, "");
@@ -441,8 +486,9 @@ struct Reader {
             std::string key = key_prefix + o.id;
             for (int c = 3; c < r.cols(); ++c) {
                 if (r.is_null(i, c)) continue;
+                if (hidden[c] >= 4) continue;
                 if (hidden[c]) {
-                    (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = std::stoul(r.get(i, c));
+                    (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = digits(r.value(i, c));
                     continue;
                 }
                 if (c != privileges) {
@@ -468,7 +514,7 @@ struct Reader {
             if (relid) {
                 auto pos = o.attrs.find(kColumnPositionAttr);
                 if (pos != o.attrs.end()) {
-                    attnum = std::stoi(pos->second);
+                    attnum = static_cast<int>(digits(pos->second.c_str()));
                     add_attribute(relid, static_cast<size_t>(attnum), o.id.substr(o.parent.size() + 1), collation);
                 }
             }
@@ -749,9 +795,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "JOIN pg_type t ON t.oid = a.atttypid "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" +
             comment_join("dsc", "pg_class", "a.attrelid", "a.attnum");
-        rd.load("SELECT 'column', " + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", " + column_attrs + ", "
+        rd.load("SELECT 'column', '', '', " + column_attrs + ", "
                 "  a.attnum::text AS position, " +  // renumbered 1..n per table after loading (dropped columns leave gaps)
-                std::string("  a.attrelid AS \"@relid\", a.attcollation AS \"@attcollation\" ") +
+                std::string("  a.attrelid AS \"@relid\", quote_ident(a.attname) AS \"@name\", a.attcollation AS \"@attcollation\" ") +
                 column_from +
                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
@@ -762,8 +808,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // Written partitions first and planned in that order (join_collapse_limit): searching the join order of
         // this many catalogs costs more than running the query.
         conn.exec("SET LOCAL join_collapse_limit = 1");
-        rd.load("SELECT 'column', " + rel_id("c") + " || '.' || quote_ident(a.attname), " + rel_id("c") + ", " + column_attrs +
-                ", dev.what AS differs_from_parent "
+        rd.load("SELECT 'column', '', '', " + column_attrs +
+                ", dev.what AS differs_from_parent, a.attrelid AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits inh ON inh.inhrelid = c.oid "
                 "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
                 // The parent's column by name, fenced so that it stays an index lookup under the filter below.
@@ -799,7 +845,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // cost is tens of microseconds per table.
         const std::string key_names = name_token("n", "con.conrelid", "array_to_string(con.conkey, ' ')");
         rd.load(std::string(
-            "SELECT 'constraint', ") + rel_id("c") + " || '.' || quote_ident(con.conname), " + rel_id("c") + ", "
+            "SELECT 'constraint', '', '', con.conrelid AS \"@relid\", quote_ident(con.conname) AS \"@name\", ") +
             "  CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' END AS constraint_type, "
             "  CASE con.contype "
             "    WHEN 'p' THEN 'PRIMARY KEY (' || " + key_names + " || ')' "
@@ -873,9 +919,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // Indexes on columns only are spelled by the client from their arrays (name token i).
             "    WHERE x.indexprs IS NOT NULL) k "
             "  GROUP BY k.indexrelid) "
-            "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), quote_ident(x.nspname) || '.' || quote_ident(x.table_name), "
+            "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), '', x.indrelid AS \"@parent\", "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
-            "    || quote_ident(x.nspname) || '.' || quote_ident(x.table_name) || ' USING ' || quote_ident(am.amname) "
+            "    || " + name_token("r", "x.indrelid") + " || ' USING ' || quote_ident(am.amname) "
             "    || CASE WHEN x.indexprs IS NULL THEN " + name_token("i", "x.indrelid",
                    "x.indnkeyatts || ':' || x.indkey::text || ':' || x.indclass::text || ':' || x.indoption::text || ':' || x.indcollation::text") +
             "      ELSE ' (' || keys.key_list || ')' || coalesce(' INCLUDE (' || keys.include_list || ')', '') END "

@@ -3,7 +3,10 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <future>
+#include <iterator>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -363,8 +366,11 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
     const Snapshot& other = match.other_to_ref.empty() ? other_as_read : other_rekeyed;
     // What contains an object and which columns a primary key covers are needed for differences only: built
     // on first use (the equal case, the common one, never needs them).
+    // The comparison runs on two threads (see below): what is built on first use is built under a lock.
+    std::mutex lazy;
     std::optional<Lineage> ref_lineage_, other_lineage_;
     auto lineage = [&](bool ref_side) -> const Lineage& {
+        std::lock_guard<std::mutex> lock(lazy);
         auto& l = ref_side ? ref_lineage_ : other_lineage_;
         if (!l) l.emplace(ref_side ? reference : other);
         return *l;
@@ -372,14 +378,30 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
     // A side without the public schema has it as a fresh database does (snapshots leave that one out).
     const std::string public_key = snapshot_key("schema", "public");
     const CatalogObject* default_public = &default_public_schema();
-    // Both snapshots are sorted by key: walk them side by side (a merge), never building a union of keys.
-    auto for_each_pair = [&](const auto& fn) {
-        auto r = reference.objects.begin(), o = other.objects.begin();
-        while (r != reference.objects.end() || o != other.objects.end()) {
-            if (o == other.objects.end() || (r != reference.objects.end() && r->first < o->first)) {
+    // Both snapshots are sorted by key: walk them side by side (a merge), never building a union of keys. Large
+    // snapshots are walked in two halves at once, split at the reference's middle key: each half is a merge of its
+    // own, and their results, joined in order, are those of one walk.
+    using It = std::map<std::string, CatalogObject>::const_iterator;
+    struct Range {
+        It r, r_end, o, o_end;
+    };
+    std::vector<Range> halves;
+    if (reference.objects.size() >= 2048) {
+        It mid = std::next(reference.objects.begin(), static_cast<long>(reference.objects.size() / 2));
+        It o_mid = other.objects.lower_bound(mid->first);
+        halves.push_back({reference.objects.begin(), mid, other.objects.begin(), o_mid});
+        halves.push_back({mid, reference.objects.end(), o_mid, other.objects.end()});
+    } else {
+        halves.push_back({reference.objects.begin(), reference.objects.end(), other.objects.begin(), other.objects.end()});
+    }
+    auto for_each_pair_in = [&](const Range& range, const auto& fn) {
+        auto r = range.r, o = range.o;
+        while (r != range.r_end || o != range.o_end) {
+            const int order = r == range.r_end ? 1 : o == range.o_end ? -1 : r->first.compare(o->first);
+            if (order < 0) {
                 fn(&r->second, r->first == public_key ? default_public : nullptr);
                 ++r;
-            } else if (r == reference.objects.end() || o->first < r->first) {
+            } else if (order > 0) {
                 fn(o->first == public_key ? default_public : nullptr, &o->second);
                 ++o;
             } else {
@@ -387,13 +409,18 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
             }
         }
     };
-    // First pass: what exists on one side only, as a whole ("kind:id"). Its parts are implied by it, whatever
-    // order identities sort in (a partition may sort before its parent partition).
+    // Runs job(half index) for each half, the second on a thread of its own.
+    auto in_halves = [&](const auto& job) {
+        if (halves.size() == 1) return job(size_t{0});
+        auto second = std::async(std::launch::async, [&] { job(size_t{1}); });
+        job(size_t{0});
+        second.get();
+    };
+    // What exists on one side only, as a whole ("kind:id"), noted in the same walk as the differences. Its parts are
+    // implied by it, whatever order identities sort in (a partition may sort before its parent partition): the
+    // differences of objects on one side only are dropped afterwards when an ancestor is such a whole.
     std::set<std::string> whole_missing, whole_extra;
-    for_each_pair([&](const CatalogObject* r, const CatalogObject* o) {
-        if (!o && !only_uncompared(*r, policy)) whole_missing.insert(r->kind + ":" + r->id);
-        else if (!r && !only_uncompared(*o, policy)) whole_extra.insert(o->kind + ":" + o->id);
-    });
+    std::vector<std::set<std::string>> missing(halves.size()), extra(halves.size());
     auto implied = [](const std::vector<Ancestor>& ancestors, const std::set<std::string>& whole) {
         for (const auto& [kind, id] : ancestors)
             if (whole.count(kind + ":" + id)) return true;
@@ -402,11 +429,16 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
     // A column that is NOT NULL only because a primary key covers it on one side: the key's own finding says it.
     std::optional<std::set<std::string>> ref_pk_, other_pk_;
     auto pk_columns = [&](bool ref_side) -> const std::set<std::string>& {
+        std::lock_guard<std::mutex> lock(lazy);
         auto& p = ref_side ? ref_pk_ : other_pk_;
         if (!p) p = primary_key_columns(ref_side ? reference : other);
         return *p;
     };
-    for_each_pair([&](const CatalogObject* r, const CatalogObject* o) {
+    // Per half, in order: the differences, with the ancestors of those on one side only.
+    std::vector<std::vector<std::pair<SchemaDifference, std::vector<Ancestor>>>> found(halves.size());
+    in_halves([&](size_t h) { for_each_pair_in(halves[h], [&, &out = found[h]](const CatalogObject* r, const CatalogObject* o) {
+        if (!o && !only_uncompared(*r, policy)) missing[h].insert(r->kind + ":" + r->id);
+        else if (!r && !only_uncompared(*o, policy)) extra[h].insert(o->kind + ":" + o->id);
         // A partition matched by bound under another name: under by-name its name is a difference.
         const std::string* renamed_from = nullptr;
         if (r && o && !by_bounds && r->kind == "partition" && !match.renamed_from.empty()) {
@@ -453,14 +485,12 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
             }
             if (d.changed_attrs.empty()) return;
         }
-        const std::vector<Ancestor> ancestors = lineage(r != nullptr).of(any);
+        std::vector<Ancestor> ancestors = lineage(r != nullptr).of(any);
         if (ignored(any, ancestors, policy.ignore)) return;
         if (!o) {
-            if (implied(ancestors, whole_missing)) return;
             d.change = "missing";
             d.reference_definition = render(*r, policy);
         } else if (!r) {
-            if (implied(ancestors, whole_extra)) return;
             d.change = "extra";
             d.other_definition = render(*o, policy);
         } else {
@@ -468,8 +498,16 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
             d.reference_definition = render(*r, policy, ref_lead);
             d.other_definition = render(*o, policy, other_lead);
         }
-        out.push_back(std::move(d));
-    });
+        out.push_back({std::move(d), r && o ? std::vector<Ancestor>() : std::move(ancestors)});
+    }); });
+    for (auto& m : missing) whole_missing.merge(m);
+    for (auto& e : extra) whole_extra.merge(e);
+    for (auto& half : found)
+        for (auto& [d, ancestors] : half) {
+            if (d.change == "missing" && implied(ancestors, whole_missing)) continue;
+            if (d.change == "extra" && implied(ancestors, whole_extra)) continue;
+            out.push_back(std::move(d));
+        }
     if (policy.column_order != "ignore") {
         // Relative order of the columns both sides have, per table.
         std::map<std::string, std::vector<std::pair<int, std::string>>> ref_cols, oth_cols;
