@@ -511,7 +511,7 @@ std::vector<std::pair<std::string, std::string>> alembic_offline_sql(const Confi
     return out;
 }
 
-AlembicSession::AlembicSession(const Config& cfg, const ReplayPlan& plan, const Database& db) : cfg_(cfg), plan_(plan) {
+AlembicSession::AlembicSession(const Config& cfg, const ReplayPlan& plan, const Database& db) : cfg_(cfg), plan_(plan), db_(db) {
     char dir_template[] = "/tmp/pggate-alembic-XXXXXX";
     if (!mkdtemp(dir_template)) throw std::runtime_error("cannot create a temp dir for the Alembic session");
     dir_ = dir_template;
@@ -539,11 +539,11 @@ AlembicSession::AlembicSession(const Config& cfg, const ReplayPlan& plan, const 
             std::ifstream in(dir_ + "/output");
             std::stringstream text;
             text << in.rdbuf();
-            why = last_lines(text.str(), 6);
+            why = redact_secrets(last_lines(text.str(), 6), db);
         }
         shutdown();
         throw std::runtime_error("Alembic could not start (" + alembic_python(cfg.chain) + " with the alembic package is needed)" +
-                                 (why.empty() ? "" : ": " + why));
+                                 (why.empty() ? "" : ": " + redact_secrets(why, db)));
     }
 }
 
@@ -575,13 +575,17 @@ bool AlembicSession::next_event(std::string& line, long long timeout_ms) {
             buffer_.erase(0, nl + 1);
             return true;
         }
-        if (interrupted() || !pid_alive(pid_) || std::chrono::steady_clock::now() > deadline) return false;
+        // Drain first: a last event written just before the driver exits must not be lost.
         pollfd p{events_fd_, POLLIN, 0};
         if (poll(&p, 1, 100) > 0) {
             char buf[65536];
             ssize_t n = read(events_fd_, buf, sizeof buf);
-            if (n > 0) buffer_.append(buf, static_cast<size_t>(n));
+            if (n > 0) {
+                buffer_.append(buf, static_cast<size_t>(n));
+                continue;
+            }
         }
+        if (interrupted() || !pid_alive(pid_) || std::chrono::steady_clock::now() > deadline) return false;
     }
 }
 
@@ -596,7 +600,7 @@ std::optional<ReplayFailure> AlembicSession::run(const std::string& action, cons
         text << in.rdbuf();
         ReplayFailure f{"alembic " + action + " " + target, target, {cfg_.chain.alembic_config, 0, 0}, "", "",
                         interrupted() ? "interrupted" : pid_alive(pid_) ? "timed out (timeouts.step)" : "Alembic exited", "", "", ""};
-        f.output = last_lines(text.str(), 12);
+        f.output = redact_secrets(last_lines(text.str(), 12), db_);
         return f;
     }
     nlohmann::json ev = nlohmann::json::parse(text_line, nullptr, false);

@@ -110,6 +110,7 @@ private:
     void shutdown();
     const Config& cfg_;
     const ReplayPlan& plan_;
+    Database db_;  // for redacting its password from Alembic's output
     std::string dir_, buffer_;
     int commands_fd_ = -1, events_fd_ = -1;
     int pid_ = -1;

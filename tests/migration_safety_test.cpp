@@ -176,6 +176,13 @@ TEST(MigrationSafety, EdgesOfRealMigrationFiles) {
     EXPECT_EQ(rules(run_gate({{"BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE big ADD COLUMN a int;\nSAVEPOINT s1;\n"
                                "ALTER TABLE big ADD COLUMN b int;\nROLLBACK TO SAVEPOINT s1;\nRELEASE SAVEPOINT s1;\nCOMMIT;\n"}})),
               Rules{});
+    // A CHECK with OR proves no column NOT NULL: the scan happens.
+    EXPECT_EQ(rules(run_gate({{"SET lock_timeout = '2s';\nALTER TABLE big ADD CONSTRAINT either CHECK (n IS NOT NULL OR email IS NOT NULL) NOT VALID;\n"},
+                              {"ALTER TABLE big VALIDATE CONSTRAINT either;\n"},
+                              {"SET lock_timeout = '2s';\nALTER TABLE big ALTER COLUMN n SET NOT NULL;\n"}})),
+              Rules{"set-not-null-without-check"});
+    // TRUNCATE empties the table (a new file, not a rewrite): the lost rows are what counts.
+    EXPECT_EQ(rules(run_gate({{"SET lock_timeout = '2s';\nTRUNCATE small CASCADE;\n"}})), Rules{"row-count-changed"});
     // lock_timeout = 0 waits forever: it does not count as set.
     EXPECT_EQ(rules(run_gate({{"SET lock_timeout = 0;\nALTER TABLE big ADD COLUMN note text;\n"}}), "warning"), Rules{"access-exclusive-lock"});
 }

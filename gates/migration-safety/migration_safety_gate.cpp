@@ -331,7 +331,7 @@ GateResult run_migration_safety_gate(const MigrationSafetyOptions& options, cons
         gate.status = "error";
         gate.summary = e.what();
         return gate;
-    } catch (const std::runtime_error& e) {  // Alembic could not start
+    } catch (const std::exception& e) {  // Alembic could not start, or anything pggate did not expect
         gate.status = "error";
         gate.summary = e.what();
         return gate;
