@@ -32,12 +32,13 @@ long long TableSizes::rows_of(unsigned table) const {
     return it == rows.end() ? 0 : it->second;
 }
 
+bool matches_table_glob(const std::string& glob, const std::string& name) {
+    std::string qualified = glob.find('.') == std::string::npos ? "public." + glob : glob;
+    return fnmatch(qualified.c_str(), name.c_str(), 0) == 0;
+}
+
 bool TableSizes::declared_large(const std::string& name) const {
-    for (const auto& g : large_globs) {
-        std::string glob = g.find('.') == std::string::npos ? "public." + g : g;
-        if (fnmatch(glob.c_str(), name.c_str(), 0) == 0) return true;
-    }
-    return false;
+    return std::any_of(large_globs.begin(), large_globs.end(), [&](const std::string& g) { return matches_table_glob(g, name); });
 }
 
 bool TableSizes::is_large(unsigned table, const std::string& name) const {

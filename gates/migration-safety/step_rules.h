@@ -12,6 +12,9 @@
 
 namespace pggate {
 
+// A glob over schema.table (a name without a schema means public) against "schema.table".
+bool matches_table_glob(const std::string& glob, const std::string& name);
+
 // Which tables count as large: declared (globs over schema.table) or holding at least `large_rows` rows.
 struct TableSizes {
     std::map<unsigned, long long> rows;   // exact counts of the seeded database, by table oid
