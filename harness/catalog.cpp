@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <set>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -484,6 +485,9 @@ struct Reader {
                 key_prefix = snapshot_key(kind, "");
             }
             std::string key = key_prefix + o.id;
+            size_t present = 0;  // the attributes this row has: one allocation for them all
+            for (int c = 3; c < r.cols(); ++c) present += !hidden[c] && !r.is_null(i, c);
+            o.attrs.reserve(present + (relid_col >= 0 ? 1 : 0));  // columns get their position later
             for (int c = 3; c < r.cols(); ++c) {
                 if (r.is_null(i, c)) continue;
                 if (hidden[c] >= 4) continue;
@@ -496,7 +500,7 @@ struct Reader {
                     if (c == tokens && v.find(kNameOpen) != std::string::npos) v = resolve_names(v);
                     if (on_demand && v.find(kOpen) != std::string::npos) v = take_deferred(v, key, names[c], o.parent);
                     else if (expression[c]) v = normalize_expression(v);
-                    o.attrs.emplace_hint(o.attrs.end(), names[c], std::move(v));
+                    o.attrs.add(names[c], std::move(v));
                     continue;
                 }
                 std::string who = owner >= 0 && !r.is_null(i, owner) ? r.get(i, owner) : owner_of_relation(o.parent);
@@ -507,7 +511,7 @@ struct Reader {
                     std::string rendered = render_acl(acl, who);
                     it = acls.emplace(std::move(acl_key), rendered.empty() && owner >= 0 ? "none" : rendered).first;
                 }
-                if (!it->second.empty()) o.attrs.emplace_hint(o.attrs.end(), names[c], it->second);
+                if (!it->second.empty()) o.attrs.add(names[c], it->second);
             }
             if (oid) relation_ids[oid] = o.id;
             int attnum = -1;
@@ -536,6 +540,49 @@ struct Reader {
 };
 
 }  // namespace
+
+Attrs::Attrs(std::initializer_list<value_type> items) {
+    for (const auto& [name, value] : items) add(name, value);
+}
+
+Attrs::iterator Attrs::lower_bound(std::string_view name) {
+    return std::lower_bound(items_.begin(), items_.end(), name, [](const value_type& a, std::string_view n) { return a.first < n; });
+}
+
+Attrs::iterator Attrs::find(std::string_view name) {
+    auto it = lower_bound(name);
+    return it != items_.end() && it->first == name ? it : items_.end();
+}
+
+Attrs::const_iterator Attrs::find(std::string_view name) const { return const_cast<Attrs*>(this)->find(name); }
+
+const std::string& Attrs::at(std::string_view name) const {
+    auto it = find(name);
+    if (it == end()) throw std::out_of_range("no attribute " + std::string(name));
+    return it->second;
+}
+
+std::string& Attrs::operator[](std::string_view name) {
+    auto it = lower_bound(name);
+    if (it == items_.end() || it->first != name) it = items_.emplace(it, std::string(name), std::string());
+    return it->second;
+}
+
+void Attrs::add(std::string_view name, std::string value) {
+    if (items_.empty() || items_.back().first < name) {
+        items_.emplace_back(std::string(name), std::move(value));
+        return;
+    }
+    auto it = lower_bound(name);
+    if (it == items_.end() || it->first != name) items_.emplace(it, std::string(name), std::move(value));
+}
+
+size_t Attrs::erase(std::string_view name) {
+    auto it = find(name);
+    if (it == end()) return 0;
+    items_.erase(it);
+    return 1;
+}
 
 std::optional<std::string> comparable_node_tree(const std::string& tree, const std::vector<std::string>* columns) {
     // OIDs below FirstUnpinnedObjectId (12000) come from PostgreSQL's catalog data, the same in every database of a

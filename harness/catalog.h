@@ -5,18 +5,58 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pggate {
 
 class PgConn;
 
+// An object's attributes, sorted by name, in one flat vector: a snapshot holds a few hundred thousand of them, and a
+// tree node apiece made allocation the largest part of the client's time. Read as a std::map would be.
+class Attrs {
+public:
+    using value_type = std::pair<std::string, std::string>;
+    using iterator = std::vector<value_type>::iterator;
+    using const_iterator = std::vector<value_type>::const_iterator;
+
+    Attrs() = default;
+    Attrs(std::initializer_list<value_type> items);
+    Attrs(const std::map<std::string, std::string>& items) : items_(items.begin(), items.end()) {}
+
+    iterator begin() { return items_.begin(); }
+    iterator end() { return items_.end(); }
+    const_iterator begin() const { return items_.begin(); }
+    const_iterator end() const { return items_.end(); }
+    size_t size() const { return items_.size(); }
+    bool empty() const { return items_.empty(); }
+    void reserve(size_t n) { items_.reserve(n); }
+
+    iterator find(std::string_view name);
+    const_iterator find(std::string_view name) const;
+    size_t count(std::string_view name) const { return find(name) == end() ? 0 : 1; }
+    const std::string& at(std::string_view name) const;  // throws std::out_of_range
+    std::string& operator[](std::string_view name);       // inserts an empty value when absent
+    // Appends when `name` sorts after every attribute present (how rows are read: columns in name order are not
+    // guaranteed, so this falls back to a sorted insert); an existing attribute keeps its value.
+    void add(std::string_view name, std::string value);
+    size_t erase(std::string_view name);
+    iterator erase(const_iterator it) { return items_.erase(it); }
+
+    bool operator==(const Attrs& other) const { return items_ == other.items_; }
+
+private:
+    iterator lower_bound(std::string_view name);
+    std::vector<value_type> items_;
+};
+
 struct CatalogObject {
     std::string kind;    // schema, extension, type, table, partition, column, constraint, index, view, ...,
                          // statistics, rule, publication, event-trigger (see kind_rank)
     std::string id;      // schema-qualified identity, e.g. public.instances, public.instances.name
     std::string parent;  // id of the owning table/type; empty for top-level objects
-    std::map<std::string, std::string> attrs;  // the definition; compared attribute by attribute
+    Attrs attrs;         // the definition; compared attribute by attribute
 };
 
 // An expression whose deparsing (pg_get_constraintdef, pg_get_expr, pg_get_indexdef) was put off: in attribute

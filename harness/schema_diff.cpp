@@ -70,7 +70,7 @@ std::string render(const CatalogObject& o, const DiffPolicy& policy, std::string
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 // Attribute maps compared as same_value compares values (deferred expressions by their comparable forms).
-bool same_attrs(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+bool same_attrs(const Attrs& a, const Attrs& b) {
     if (a.size() != b.size()) return false;
     for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j)
         if (i->first != j->first || !same_value(i->second, j->second)) return false;

@@ -17,7 +17,9 @@ std::string snapshot_to_json(const Snapshot& snap) {
         oj["kind"] = o.kind;
         oj["id"] = o.id;
         if (!o.parent.empty()) oj["parent"] = o.parent;
-        oj["attrs"] = o.attrs;
+        auto attrs = nlohmann::ordered_json::object();
+        for (const auto& [k, v] : o.attrs) attrs[k] = v;
+        oj["attrs"] = std::move(attrs);
         objects.push_back(oj);
     }
     j["objects"] = objects;
