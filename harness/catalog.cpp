@@ -142,7 +142,8 @@ constexpr char kOpen = '\x01', kMid = '\x02', kClose = '\x03';
 constexpr char kNameOpen = '\x04', kNameClose = '\x05';
 
 std::string name_token(const std::string& what, const std::string& oid_sql, const std::string& rest_sql = "") {
-    return "chr(4) || '" + what + "' || " + oid_sql + (rest_sql.empty() ? "" : " || ':' || " + rest_sql) + " || chr(5)";
+    // OIDs as int8: int8out writes digits directly, oidout goes through snprintf (a tenth of some queries' time).
+    return "chr(4) || '" + what + "' || (" + oid_sql + ")::int8" + (rest_sql.empty() ? "" : " || ':' || " + rest_sql) + " || chr(5)";
 }
 
 std::string token_sql(const std::string& request_sql, const std::string& tree_sql) {
@@ -421,8 +422,11 @@ struct Reader {
     // client: the parent is the relation @relid, read before (see relation_ids), the id the parent's and @name
     // (quoted) joined by a dot, as the server would spell them (the concatenations cost it more than the rest of a
     // column's attributes). A hidden column @parent alone names the parent (column 2) so.
-    void load(const std::string& sql, bool names_to_resolve = false) {
-        PgResult r = conn.exec(sql);
+    void load(const std::string& sql, bool names_to_resolve = false) { load_result(conn.exec(sql), names_to_resolve); }
+
+    // `finish`, when given, adds the attributes a row's raw columns stand for (see load_columns).
+    void load_result(const PgResult& r, bool names_to_resolve = false,
+                     const std::function<void(const PgResult&, int, CatalogObject&)>& finish = {}) {
         std::vector<std::string> names;
         std::vector<bool> expression;  // attributes that hold deparsed SQL expressions
         int privileges = -1, owner = -1;
@@ -436,8 +440,15 @@ struct Reader {
         std::vector<std::string_view> tokened;  // values naming relations or columns by OID, to be resolved
         int tokens = -1;  // the column that may hold them
         int relid_col = -1, name_col = -1, parent_col = -1;
+        int comment_col = -1;  // "@comment:<catalog>": the OID its comment is recorded under (see read_comments)
+        std::string comment_catalog;
         for (int c = 3; c < r.cols(); ++c) {
-            hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : names[c] == "@name" ? 4 : names[c] == "@parent" ? 5 : 0;
+            hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : names[c] == "@name" ? 4 : names[c] == "@parent" ? 5
+                        : names[c][0] == '@' ? 6 : 0;  // 6: raw, for `finish`, or the object's OID for its comment
+            if (names[c].rfind("@comment:", 0) == 0) {
+                comment_col = c;
+                comment_catalog = names[c].substr(9);
+            }
             if (hidden[c] == 2) relid_col = c;
             if (hidden[c] == 4) name_col = c;
             if (hidden[c] == 5) parent_col = c;
@@ -487,7 +498,7 @@ struct Reader {
             std::string key = key_prefix + o.id;
             size_t present = 0;  // the attributes this row has: one allocation for them all
             for (int c = 3; c < r.cols(); ++c) present += !hidden[c] && !r.is_null(i, c);
-            o.attrs.reserve(present + (relid_col >= 0 ? 1 : 0));  // columns get their position later
+            o.attrs.reserve(present + (relid_col >= 0 ? 1 : 0) + (finish ? 6 : 0));  // columns get their position later
             for (int c = 3; c < r.cols(); ++c) {
                 if (r.is_null(i, c)) continue;
                 if (hidden[c] >= 4) continue;
@@ -513,6 +524,11 @@ struct Reader {
                 }
                 if (!it->second.empty()) o.attrs.add(names[c], it->second);
             }
+            if (finish) finish(r, i, o);
+            if (comment_col >= 0 && !comments.empty()) {
+                auto it = comments.find({comment_catalog, digits(r.value(i, comment_col))});
+                if (it != comments.end()) o.attrs.add("comment", it->second);
+            }
             if (oid) relation_ids[oid] = o.id;
             int attnum = -1;
             if (relid) {
@@ -524,6 +540,121 @@ struct Reader {
             }
             hint = snap.objects.insert_or_assign(hint, std::move(key), std::move(o));
             if (attnum >= 0) positions[relid].push_back({attnum, &hint->second});
+        }
+    }
+
+    // Comments on objects (not columns), read at once: looked up per row, they cost the server an index probe per
+    // object, and most objects have none. User objects' OIDs are never below 16384; the public schema's is.
+    std::map<std::pair<std::string, unsigned long>, std::string> comments = {};
+    void read_comments() {
+        PgResult r = conn.exec("SELECT d.classoid::regclass::text, d.objoid, d.description FROM pg_description d "
+                               "WHERE d.objsubid = 0 AND (d.objoid >= 16384 OR d.classoid = 'pg_namespace'::regclass)");
+        for (int i = 0; i < r.rows(); ++i) comments[{r.get(i, 0), digits(r.value(i, 1))}] = r.get(i, 2);
+    }
+
+    // Tables' columns, read as raw catalog values and spelled here: format_type() and the CASEs cost the server
+    // more per column than reading it (a schema has a few dozen distinct types and thousands of columns). The
+    // spellings are the server's, as the partition columns query (column_attrs) writes them:
+    // format_type(atttypid, atttypmod) fetched once per distinct pair, a collation other than the type's as
+    // schema.name, storage when it is not the type's.
+    void load_columns(const std::string& sql) {
+        PgResult r = conn.exec(sql);
+        auto column = [&](const char* name) {
+            for (int c = 0; c < r.cols(); ++c)
+                if (r.name(c) == name) return c;
+            throw std::logic_error(std::string("internal: the columns query lacks ") + name);
+        };
+        const int typid = column("@typid"), typmod = column("@typmod"), notnull = column("@notnull"), identity = column("@identity"),
+                  storage = column("@storage"), compression = column("@compression"), stattarget = column("@stattarget"),
+                  collation = column("@attcollation");
+        struct TypeInfo {
+            std::string spelled;
+            char storage = 0;
+            unsigned long collation = 0;
+        };
+        std::map<std::pair<unsigned long, long>, TypeInfo> types;
+        for (int i = 0; i < r.rows(); ++i)
+            types[{digits(r.value(i, typid)), std::strtol(r.value(i, typmod), nullptr, 10)}];
+        if (!types.empty()) {
+            std::string oids = "{", mods = "{";
+            for (const auto& [key, info] : types) {
+                oids += (oids.size() > 1 ? "," : "") + std::to_string(key.first);
+                mods += (mods.size() > 1 ? "," : "") + std::to_string(key.second);
+            }
+            PgResult t = conn.exec_params("SELECT u.t, u.m, format_type(u.t, u.m), ty.typstorage, ty.typcollation "
+                                          "FROM unnest($1::oid[], $2::int4[]) u(t, m) LEFT JOIN pg_type ty ON ty.oid = u.t",
+                                          {oids + "}", mods + "}"});
+            for (int i = 0; i < t.rows(); ++i) {
+                auto& info = types[{digits(t.value(i, 0)), std::strtol(t.value(i, 1), nullptr, 10)}];
+                info.spelled = t.get(i, 2);
+                info.storage = t.is_null(i, 3) ? 0 : t.value(i, 3)[0];
+                info.collation = t.is_null(i, 4) ? 0 : digits(t.value(i, 4));
+            }
+        }
+        // Collations other than the column type's, spelled schema.name (rare: fetched only when there are some).
+        std::set<unsigned long> other_collations;
+        for (int i = 0; i < r.rows(); ++i) {
+            const unsigned long coll = digits(r.value(i, collation));
+            if (coll && coll != types[{digits(r.value(i, typid)), std::strtol(r.value(i, typmod), nullptr, 10)}].collation)
+                other_collations.insert(coll);
+        }
+        std::unordered_map<unsigned long, std::string> collation_ids;
+        if (!other_collations.empty()) {
+            PgResult l = conn.exec_params("SELECT co.oid, quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co "
+                                          "JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = ANY($1::oid[])",
+                                          {oid_array(other_collations)});
+            for (int i = 0; i < l.rows(); ++i) collation_ids[digits(l.value(i, 0))] = l.get(i, 1);
+        }
+        load_result(r, false, [&](const PgResult& row, int i, CatalogObject& o) {
+            const TypeInfo& type = types[{digits(row.value(i, typid)), std::strtol(row.value(i, typmod), nullptr, 10)}];
+            o.attrs.add("type", type.spelled);
+            o.attrs.add("not_null", row.value(i, notnull)[0] == 't' ? "true" : "false");
+            switch (row.value(i, identity)[0]) {
+                case 'a': o.attrs.add("identity", "always"); break;
+                case 'd': o.attrs.add("identity", "by default"); break;
+                default: break;
+            }
+            const unsigned long coll = digits(row.value(i, collation));
+            if (coll && coll != type.collation) {
+                auto name = collation_ids.find(coll);
+                if (name != collation_ids.end()) o.attrs.add("collation", name->second);
+            }
+            const char st = row.value(i, storage)[0];
+            if (st != type.storage) o.attrs.add("storage", std::string(1, st));
+            switch (row.value(i, compression)[0]) {
+                case 'p': o.attrs.add("compression", "pglz"); break;
+                case 'l': o.attrs.add("compression", "lz4"); break;
+                default: break;
+            }
+            const char* target = row.value(i, stattarget);
+            if (target[0] != '-') o.attrs.add("statistics", target);
+        });
+    }
+
+    // Sequences behind identity columns come with the others (the sequences query visits each anyway), marked by
+    // the column they belong to. They are not objects: their parameters become the identity_sequence of a table's
+    // column (spelled as the partition columns query spells it); a partition's columns carry their own.
+    void take_identity_sequences() {
+        const std::string prefix = snapshot_key("sequence", "");
+        for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+            const auto& attrs = it->second.attrs;
+            auto relid = attrs.find("identity_relid"), attnum = attrs.find("identity_attnum");
+            if (relid == attrs.end() || attnum == attrs.end()) {
+                ++it;
+                continue;
+            }
+            auto cols = positions.find(digits(relid->second.c_str()));
+            const int n = static_cast<int>(digits(attnum->second.c_str()));
+            if (cols != positions.end()) {
+                for (auto& [col_attnum, col] : cols->second) {
+                    if (col_attnum != n || !col->attrs.count("identity")) continue;
+                    auto get = [&](const char* k) { auto v = attrs.find(k); return v == attrs.end() ? std::string() : v->second; };
+                    col->attrs["identity_sequence"] = "start " + get("start") + " increment " + get("increment") + " min " + get("min") +
+                                                      " max " + get("max") + " cache " + get("cache") + (attrs.count("cycle") ? " cycle" : "");
+                    break;
+                }
+            }
+            it = snap.objects.erase(it);
         }
     }
 
@@ -772,9 +903,10 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "      FROM pg_cast c WHERE c.oid >= 16384) u(x)))");
             snap.deparse_context = r.get(0, 0);
         }
+        rd.read_comments();
         // Schemas, public included: it is dropped again below while it is as a fresh database has it.
         rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', ") + owner_and_acl("n.nspowner", "n.nspacl", 'n') +
-                ", dsc.description AS comment FROM pg_namespace n" + comment_join("dsc", "pg_namespace", "n.oid") + "WHERE " +
+                ", n.oid::int8 AS \"@comment:pg_namespace\" FROM pg_namespace n WHERE " +
                 kUserNamespace + " AND " + rd.not_member("pg_namespace", "n.oid"));
         rd.load("SELECT 'extension', quote_ident(e.extname), '', e.extversion AS version, n.nspname AS schema "
                 "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'");
@@ -789,8 +921,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  CASE WHEN t.typtype = 'r' THEN (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) END AS subtype, "
             "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '; ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid) END AS constraints, "
             "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes, "
-            "  dsc.description AS comment, " + owner_and_acl("t.typowner", "t.typacl", 'T') +
-            "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace" + comment_join("dsc", "pg_type", "t.oid") +
+            "  t.oid::int8 AS \"@comment:pg_type\", " + owner_and_acl("t.typowner", "t.typacl", 'T') +
+            "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace " +
             "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "
             "WHERE ") + kUserNamespace + " AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c') AND " +
                 rd.not_member("pg_type", "t.oid"));
@@ -808,14 +940,20 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident), '?') END AS replica_identity, "
                 "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
                 "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
-                "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') + ", c.oid AS \"@oid\" "
+                "  c.oid::int8 AS \"@comment:pg_class\", " + owner_and_acl("c.relowner", "c.relacl", 'r') + ", c.oid::int8 AS \"@oid\" "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "LEFT JOIN pg_inherits pi ON pi.inhrelid = c.oid AND c.relispartition "
-                "LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace" +
-                comment_join("dsc", "pg_class", "c.oid") +
+                "LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
                 "WHERE c.relkind IN ('r', 'p', 'f') AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Columns of tables (partitions inherit theirs from the parent, so they are not repeated).
         // attoptions drops keys PostgreSQL builds add on their own (this build stores pg_attver=N per column).
+        // The identity's own sequence is not an object of the snapshot; its parameters belong to the column.
+        const std::string identity_sequence =
+            "CASE WHEN a.attidentity <> '' THEN (SELECT 'start ' || s.seqstart || ' increment ' || s.seqincrement || ' min ' || s.seqmin "
+            "     || ' max ' || s.seqmax || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END "
+            "     FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid WHERE dep.classid = 'pg_class'::regclass "
+            "     AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' "
+            "     ORDER BY dep.objid LIMIT 1) END AS identity_sequence";
         const std::string column_attrs =
             "  format_type(a.atttypid, a.atttypmod) AS type, "
             "  CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS collation, "
@@ -823,12 +961,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS \"default\", "
             "  CASE WHEN a.attnotnull THEN 'true' ELSE 'false' END AS not_null, "
             "  CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity, "
-            // The identity's own sequence is not an object of the snapshot; its parameters belong to the column.
-            "  CASE WHEN a.attidentity <> '' THEN (SELECT 'start ' || s.seqstart || ' increment ' || s.seqincrement || ' min ' || s.seqmin "
-            "     || ' max ' || s.seqmax || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END "
-            "     FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid WHERE dep.classid = 'pg_class'::regclass "
-            "     AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' "
-            "     ORDER BY dep.objid LIMIT 1) END AS identity_sequence, "
+            "  " + identity_sequence + ", "
             "  CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated, "
             "  CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, "
             "  CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression, "
@@ -837,15 +970,20 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // Column GRANTs; NULL is none (PostgreSQL stores an ACL that became empty as NULL).
             "  a.attacl::text AS privileges, "
             "  dsc.description AS comment ";
-        const std::string column_from =
+        const std::string column_from_untyped =
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "JOIN pg_type t ON t.oid = a.atttypid "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" +
             comment_join("dsc", "pg_class", "a.attrelid", "a.attnum");
-        rd.load("SELECT 'column', '', '', " + column_attrs + ", "
+        // The same attributes as column_attrs, those the client can spell (see load_columns) as raw values.
+        rd.load_columns("SELECT 'column', '', '', "
+                "  a.atttypid::int8 AS \"@typid\", a.atttypmod AS \"@typmod\", a.attnotnull AS \"@notnull\", a.attidentity AS \"@identity\", "
+                "  a.attstorage AS \"@storage\", a.attcompression AS \"@compression\", a.attstattarget AS \"@stattarget\", "
+                "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS \"default\", "
+                "  CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated, "
+                "  " + user_attoptions("a") + " AS options, a.attacl::text AS privileges, dsc.description AS comment, "
                 "  a.attnum::text AS position, " +  // renumbered 1..n per table after loading (dropped columns leave gaps)
-                std::string("  a.attrelid AS \"@relid\", quote_ident(a.attname) AS \"@name\", a.attcollation AS \"@attcollation\" ") +
-                column_from +
+                std::string("  a.attrelid::int8 AS \"@relid\", quote_ident(a.attname) AS \"@name\", a.attcollation::int8 AS \"@attcollation\" ") +
+                column_from_untyped +
                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
         if (rd.on_demand) rd.record_layouts();
@@ -856,7 +994,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // this many catalogs costs more than running the query.
         conn.exec("SET LOCAL join_collapse_limit = 1");
         rd.load("SELECT 'column', '', '', " + column_attrs +
-                ", dev.what AS differs_from_parent, a.attrelid AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
+                ", dev.what AS differs_from_parent, a.attrelid::int8 AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits inh ON inh.inhrelid = c.oid "
                 "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
                 // The parent's column by name, fenced so that it stays an index lookup under the filter below.
@@ -892,7 +1030,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // cost is tens of microseconds per table.
         const std::string key_names = name_token("n", "con.conrelid", "array_to_string(con.conkey, ' ')");
         rd.load(std::string(
-            "SELECT 'constraint', '', '', con.conrelid AS \"@relid\", quote_ident(con.conname) AS \"@name\", ") +
+            "SELECT 'constraint', '', '', con.conrelid::int8 AS \"@relid\", quote_ident(con.conname) AS \"@name\", ") +
             "  CASE con.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclude' END AS constraint_type, "
             "  CASE con.contype "
             "    WHEN 'p' THEN 'PRIMARY KEY (' || " + key_names + " || ')' "
@@ -903,7 +1041,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "      || CASE con.confupdtype WHEN 'r' THEN ' ON UPDATE RESTRICT' WHEN 'c' THEN ' ON UPDATE CASCADE' WHEN 'n' THEN ' ON UPDATE SET NULL' WHEN 'd' THEN ' ON UPDATE SET DEFAULT' ELSE '' END "
             "      || CASE con.confdeltype WHEN 'r' THEN ' ON DELETE RESTRICT' WHEN 'c' THEN ' ON DELETE CASCADE' WHEN 'n' THEN ' ON DELETE SET NULL' WHEN 'd' THEN ' ON DELETE SET DEFAULT' ELSE '' END "
             "      || CASE WHEN cardinality(con.confdelsetcols) > 0 THEN ' (' || " + name_token("n", "con.conrelid", "array_to_string(con.confdelsetcols, ' ')") + " || ')' ELSE '' END "
-            "    " + (rd.on_demand ? "WHEN 'c' THEN " + token_sql("'c' || con.oid",
+            "    " + (rd.on_demand ? "WHEN 'c' THEN " + token_sql("'c' || con.oid::int8",
                 "CASE WHEN con.connoinherit THEN 'NO INHERIT ' ELSE '' END || CASE WHEN con.convalidated THEN '' ELSE 'NOT VALID ' END || con.conbin::text") + " "
                 : std::string()) +
             "    ELSE pg_get_constraintdef(con.oid) END "
@@ -914,13 +1052,12 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ix.spcname), '') ELSE '' END AS definition, "
             "  CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
             "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
-            "  dsc.description AS comment "
+            "  con.oid::int8 AS \"@comment:pg_constraint\" "
             "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             // The index of a key, by lookups for keys only rather than hashes of all of pg_index and pg_class.
             "LEFT JOIN LATERAL (SELECT ix.indnullsnotdistinct, ix.indnatts, ix.indnkeyatts, ix.indrelid, ix.indkey, ixc.reloptions, ts.spcname "
             "  FROM pg_index ix JOIN pg_class ixc ON ixc.oid = ix.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = ixc.reltablespace "
-            "  WHERE ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') OFFSET 0) ix ON true" +
-            comment_join("dsc", "pg_constraint", "con.oid") +
+            "  WHERE ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') OFFSET 0) ix ON true "
             "WHERE con.contypid = 0 AND con.contype <> 't' AND " + kUserNamespace + " AND con.conparentid = 0 "
             "  AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
             "  AND " + rd.not_member("pg_class", "c.oid"), true);
@@ -966,7 +1103,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // Indexes on columns only are spelled by the client from their arrays (name token i).
             "    WHERE x.indexprs IS NOT NULL) k "
             "  GROUP BY k.indexrelid) "
-            "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), '', x.indrelid AS \"@parent\", "
+            "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), '', x.indrelid::int8 AS \"@parent\", "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
             "    || " + name_token("r", "x.indrelid") + " || ' USING ' || quote_ident(am.amname) "
             "    || CASE WHEN x.indexprs IS NULL THEN " + name_token("i", "x.indrelid",
@@ -975,40 +1112,44 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "    || CASE WHEN x.indnullsnotdistinct THEN ' NULLS NOT DISTINCT' ELSE '' END "
             "    || coalesce(' WITH (' || array_to_string(x.index_options, ', ') || ')', '') "
             "    || coalesce(' TABLESPACE ' || quote_ident(ts.spcname), '') "
-            "    || coalesce(' WHERE (' || " + (rd.on_demand ? token_sql("'p' || x.indexrelid", "x.indpred::text") : std::string("pg_get_expr(x.indpred, x.indrelid)")) +
+            "    || coalesce(' WHERE (' || " + (rd.on_demand ? token_sql("'p' || x.indexrelid::int8", "x.indpred::text") : std::string("pg_get_expr(x.indpred, x.indrelid)")) +
             " || ')', '') AS definition, "
             "  CASE WHEN NOT x.indisvalid THEN 'invalid' END AS validity, "
             "  CASE WHEN x.index_kind = 'I' THEN NULLIF((SELECT count(*) FROM pg_inherits pt JOIN pg_class ptc ON ptc.oid = pt.inhrelid "
             "     WHERE pt.inhparent = x.table_oid AND ptc.relkind <> 'f' AND NOT EXISTS (SELECT 1 FROM pg_inherits ih JOIN pg_index pi ON pi.indexrelid = ih.inhrelid "
             "     WHERE ih.inhparent = x.indexrelid AND pi.indrelid = pt.inhrelid)), 0)::text END AS partitions_without_index, "
-            "  dsc.description AS comment "
+            "  x.indexrelid::int8 AS \"@comment:pg_class\" "
             "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
-            "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"), true);
+            "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace", true);
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, array_to_string(c.reloptions, ',') AS reloptions, "
-                "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') +
-                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_class", "c.oid") +
+                "  c.oid::int8 AS \"@comment:pg_class\", " + owner_and_acl("c.relowner", "c.relacl", 'r') +
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
         // Sequences; those behind identity columns are part of the column's definition.
         // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
         // table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.
         rd.load(std::string("SELECT 'sequence', ") + rel_id("c") + ", coalesce(own.table_id, ''), "
-                "  format_type(s.seqtypid, NULL) AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
+                "  CASE WHEN ident.refobjid IS NULL THEN format_type(s.seqtypid, NULL) END AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
                 "  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'true' END AS cycle, "
-                "  own.column_id AS owned_by, dsc.description AS comment, "
-                "  CASE WHEN own.table_id IS NULL THEN pg_get_userbyid(c.relowner) END AS owner, "
-                "  coalesce(c.relacl, acldefault('s', c.relowner))::text AS privileges "
+                "  own.column_id AS owned_by, c.oid::int8 AS \"@comment:pg_class\", "
+                "  CASE WHEN own.table_id IS NULL AND ident.refobjid IS NULL THEN pg_get_userbyid(c.relowner) END AS owner, "
+                "  CASE WHEN ident.refobjid IS NULL THEN coalesce(c.relacl, acldefault('s', c.relowner))::text END AS privileges, "
+                "  ident.refobjid AS \"identity_relid\", ident.refobjsubid AS \"identity_attnum\" "
                 "FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                // The column whose identity the sequence is (PostgreSQL gives a sequence to one column at most).
+                "LEFT JOIN LATERAL (SELECT d.refobjid, d.refobjsubid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+                "     AND d.deptype = 'i' AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 LIMIT 1) ident ON true "
                 "LEFT JOIN LATERAL (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) AS table_id, "
                 "     quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) AS column_id FROM pg_depend d "
                 "     JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
                 "     JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
-                "     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0 "
-                "     ORDER BY 2 LIMIT 1) own ON true" +
-                comment_join("dsc", "pg_class", "c.oid") +
-                "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid") +
-                " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')");
+                "     WHERE ident.refobjid IS NULL AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid "
+                "     AND d.deptype = 'a' AND d.refobjsubid > 0 "
+                "     ORDER BY 2 LIMIT 1) own ON true "
+                "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
+        rd.take_identity_sequences();
         rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', '', "
                 "  CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END AS function_kind, "
                 // pg_get_functiondef refuses aggregates: theirs is spelled from pg_aggregate.
@@ -1018,9 +1159,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     'msfunc=' || NULLIF(ag.aggmtransfn, 0)::regprocedure::text, 'sortop=' || NULLIF(ag.aggsortop, 0)::regoperator::text, "
                 "     'initcond=' || quote_literal(ag.agginitval), 'minitcond=' || quote_literal(ag.aggminitval), "
                 "     CASE WHEN p.proparallel <> 'u' THEN 'parallel=' || p.proparallel::text END) "
-                "  ELSE pg_get_functiondef(p.oid) END AS definition, dsc.description AS comment, " + owner_and_acl("p.proowner", "p.proacl", 'f') +
-                "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid" +
-                comment_join("dsc", "pg_proc", "p.oid") +
+                "  ELSE pg_get_functiondef(p.oid) END AS definition, p.oid::int8 AS \"@comment:pg_proc\", " + owner_and_acl("p.proowner", "p.proacl", 'f') +
+                "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid "
                 "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + rd.not_member("pg_proc", "p.oid") +
                 // Functions PostgreSQL creates as part of another object (a range type's constructors) go with it.
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i')");
@@ -1043,9 +1183,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         rd.load(std::string("SELECT 'rule', ") + rel_id("c") + " || '.' || quote_ident(r.rulename), " + rel_id("c") + ", "
                 "  pg_get_ruledef(r.oid, true) AS definition, "
                 "  CASE r.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
-                "  dsc.description AS comment "
-                "FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace" +
-                comment_join("dsc", "pg_rewrite", "r.oid") +
+                "  r.oid::int8 AS \"@comment:pg_rewrite\" "
+                "FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace " +
                 "WHERE r.rulename <> '_RETURN' AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Extended statistics, on the table they describe. Columns are a set (PostgreSQL keeps them in column
         // order, which differs between databases whose columns were added in another order): sorted by name.
@@ -1058,9 +1197,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = u.attnum) AS columns, "
                 "  CASE WHEN s.stxexprs IS NOT NULL THEN array_to_string(pg_get_statisticsobjdef_expressions(s.oid), ', ') END AS expressions, "
                 "  CASE WHEN s.stxstattarget >= 0 THEN s.stxstattarget::text END AS statistics_target, "
-                "  pg_get_userbyid(s.stxowner) AS owner, dsc.description AS comment "
+                "  pg_get_userbyid(s.stxowner) AS owner, s.oid::int8 AS \"@comment:pg_statistic_ext\" "
                 "FROM pg_statistic_ext s JOIN pg_namespace sn ON sn.oid = s.stxnamespace JOIN pg_class c ON c.oid = s.stxrelid "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_statistic_ext", "s.oid") +
+                "JOIN pg_namespace n ON n.oid = c.relnamespace " +
                 "WHERE " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid") + " AND " +
                 rd.not_member("pg_statistic_ext", "s.oid"));
         // Publications: what they publish (all tables, or tables with their column lists and row filters, and
@@ -1080,17 +1219,15 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  coalesce(NULLIF(concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END, "
                 "    CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END), ''), 'none') AS publish, "
                 "  CASE WHEN p.pubviaroot THEN 'true' END AS publish_via_partition_root, "
-                "  pg_get_userbyid(p.pubowner) AS owner, dsc.description AS comment "
-                "FROM pg_publication p LEFT JOIN rels ON rels.prpubid = p.oid LEFT JOIN schemas ON schemas.pnpubid = p.oid" +
-                comment_join("dsc", "pg_publication", "p.oid"));
+                "  pg_get_userbyid(p.pubowner) AS owner, p.oid::int8 AS \"@comment:pg_publication\" "
+                "FROM pg_publication p LEFT JOIN rels ON rels.prpubid = p.oid LEFT JOIN schemas ON schemas.pnpubid = p.oid");
         // Event triggers: the event, the command tags they are limited to (a set), the function they run.
         rd.load("SELECT 'event-trigger', quote_ident(e.evtname), '', e.evtevent AS event, "
                 "  CASE WHEN e.evttags IS NOT NULL THEN array_to_string(ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY t COLLATE \"C\"), ', ') END AS tags, "
                 "  quote_ident(fn.nspname) || '.' || quote_ident(f.proname) || '(' || pg_get_function_identity_arguments(f.oid) || ')' AS function, "
                 "  CASE e.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
-                "  pg_get_userbyid(e.evtowner) AS owner, dsc.description AS comment "
-                "FROM pg_event_trigger e JOIN pg_proc f ON f.oid = e.evtfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace" +
-                comment_join("dsc", "pg_event_trigger", "e.oid") + "WHERE " + rd.not_member("pg_event_trigger", "e.oid"));
+                "  pg_get_userbyid(e.evtowner) AS owner, e.oid::int8 AS \"@comment:pg_event_trigger\" "
+                "FROM pg_event_trigger e JOIN pg_proc f ON f.oid = e.evtfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace WHERE " + rd.not_member("pg_event_trigger", "e.oid"));
         // Deferred expressions whose comparable form promises nothing are spelled now, so that every one left
         // deferred compares equal exactly when its spelling would.
         if (!rd.unpromised.empty()) resolve_deferred(conn, snap, rd.unpromised);
