@@ -48,6 +48,14 @@ std::string rel_id(const std::string& alias) {
     return "quote_ident(n.nspname) || '.' || quote_ident(" + alias + ".relname)";
 }
 
+// A reloptions-style text[] (name=value items) as text, the items sorted: PostgreSQL keeps them in the order they
+// were set (SET (a, b) and SET (b) then SET (a) differ), which says nothing about the schema. NULL stays NULL; one
+// item (the common case) needs no sort.
+std::string sorted_options(const std::string& array, const std::string& separator) {
+    return "CASE WHEN cardinality(" + array + ") > 1 THEN array_to_string(ARRAY(SELECT o FROM unnest(" + array +
+           ") o ORDER BY o COLLATE \"C\"), '" + separator + "') ELSE array_to_string(" + array + ", '" + separator + "') END";
+}
+
 // Owner (pg_get_userbyid reads the syscache) and the ACL, NULL (the defaults) spelled as the ACL PostgreSQL
 // would give, so that GRANT then REVOKE back to the default reads the same as never granting. The raw
 // aclitem[] text is rendered (owner abstracted, items sorted) on the client: see render_acl.
@@ -801,7 +809,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  CASE c.relpersistence WHEN 'u' THEN 'unlogged' END AS persistence, "
                 "  CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key, "
                 "  CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, 0) END AS partition_bound, "
-                "  array_to_string(c.reloptions, ',') AS reloptions, "
+                "  " + sorted_options("c.reloptions", ",") + " AS reloptions, "
                 "  CASE WHEN c.relrowsecurity THEN 'enabled' END AS row_security, "
                 "  CASE WHEN c.relforcerowsecurity THEN 'forced' END AS row_security_force, "
                 "  CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index ' || coalesce((SELECT quote_ident(ri.relname) "
@@ -910,7 +918,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // indkey as int2[] counts from 0: the included columns follow the indnkeyatts key columns.
             "  || CASE WHEN con.contype IN ('p', 'u') THEN CASE WHEN ix.indnatts > ix.indnkeyatts THEN ' INCLUDE (' || " +
             name_token("n", "ix.indrelid", "array_to_string((ix.indkey::int2[])[ix.indnkeyatts:], ' ')") + " || ')' ELSE '' END "
-            "       || coalesce(' WITH (' || array_to_string(ix.reloptions, ', ') || ')', '') "
+            "       || coalesce(' WITH (' || " + sorted_options("ix.reloptions", ", ") + " || ')', '') "
             "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ix.spcname), '') ELSE '' END AS definition, "
             "  CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
             "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
@@ -973,7 +981,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                    "x.indnkeyatts || ':' || x.indkey::text || ':' || x.indclass::text || ':' || x.indoption::text || ':' || x.indcollation::text") +
             "      ELSE ' (' || keys.key_list || ')' || coalesce(' INCLUDE (' || keys.include_list || ')', '') END "
             "    || CASE WHEN x.indnullsnotdistinct THEN ' NULLS NOT DISTINCT' ELSE '' END "
-            "    || coalesce(' WITH (' || array_to_string(x.index_options, ', ') || ')', '') "
+            "    || coalesce(' WITH (' || " + sorted_options("x.index_options", ", ") + " || ')', '') "
             "    || coalesce(' TABLESPACE ' || quote_ident(ts.spcname), '') "
             "    || coalesce(' WHERE (' || " + (rd.on_demand ? token_sql("'p' || x.indexrelid", "x.indpred::text") : std::string("pg_get_expr(x.indpred, x.indrelid)")) +
             " || ')', '') AS definition, "
@@ -985,7 +993,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
             "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"), true);
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
-                "  pg_get_viewdef(c.oid, true) AS definition, array_to_string(c.reloptions, ',') AS reloptions, "
+                "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
                 "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') +
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_class", "c.oid") +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
