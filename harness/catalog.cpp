@@ -132,6 +132,30 @@ std::string render_acl(const std::string& literal, const std::string& owner) {
     return out;
 }
 
+// pg_get_functiondef writes a function's SET clauses (proconfig) in the order they were set: CREATE ... SET a SET b
+// and CREATE ... SET b, then ALTER FUNCTION ... SET a, are the same function. The header's run of " SET " lines is
+// sorted (the header ends at the first line that does not start with a space: AS ..., BEGIN ATOMIC, RETURN ...).
+void sort_function_settings(std::string& def) {
+    size_t first = std::string::npos, end = 0;
+    std::vector<std::string> lines;
+    for (size_t line = def.find('\n'); line != std::string::npos && line + 1 < def.size() && def[line + 1] == ' ';) {
+        const size_t start = line + 1, next = def.find('\n', start);
+        if (next == std::string::npos) return;
+        if (def.compare(start, 5, " SET ") == 0) {
+            if (first == std::string::npos) first = start;
+            else if (start != end) return;  // not one run: leave it as written
+            lines.push_back(def.substr(start, next + 1 - start));
+            end = next + 1;
+        }
+        line = next;
+    }
+    if (lines.size() < 2) return;
+    std::sort(lines.begin(), lines.end());
+    std::string sorted;
+    for (const auto& l : lines) sorted += l;
+    def.replace(first, end - first, sorted);
+}
+
 bool is_expression_attr(const std::string& n) {
     return n == "definition" || n == "default" || n == "generated" || n == "using" || n == "with_check";
 }
@@ -1032,6 +1056,13 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + rd.not_member("pg_proc", "p.oid") +
                 // Functions PostgreSQL creates as part of another object (a range type's constructors) go with it.
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i')");
+        {
+            const std::string prefix = snapshot_key("function", "");
+            for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+                auto def = it->second.attrs.find("definition");
+                if (def != it->second.attrs.end()) sort_function_settings(def->second);
+            }
+        }
         // Triggers; clones that a partition receives from its parent's trigger are implied by the parent's.
         rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
                 "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
