@@ -1022,6 +1022,18 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_class", "c.oid") +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
+        // The reloptions of a table's TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled = false)) belong to
+        // the table. Read apart, for the few tables that have any: the TOAST table is a relation of its own.
+        {
+            PgResult r = conn.exec("SELECT CASE WHEN c.relkind = 'm' THEN 'materialized-view' WHEN c.relispartition THEN 'partition' ELSE 'table' END, " +
+                                   rel_id("c") + ", " + sorted_options("tc.reloptions", ",") +
+                                   " FROM pg_class tc JOIN pg_class c ON c.reltoastrelid = tc.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE tc.relkind = 't' AND tc.reloptions IS NOT NULL AND " + kUserNamespace);
+            for (int i = 0; i < r.rows(); ++i) {
+                auto it = snap.objects.find(snapshot_key(r.get(i, 0), r.get(i, 1)));
+                if (it != snap.objects.end()) it->second.attrs["toast_reloptions"] = r.get(i, 2);
+            }
+        }
         // Sequences; those behind identity columns are part of the column's definition.
         // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
         // table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.
