@@ -817,10 +817,24 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) END AS labels, "
             "  CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type, "
             "  CASE WHEN t.typtype = 'd' AND t.typnotnull THEN 'true' END AS not_null, "
+            "  CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> (SELECT bt.typcollation FROM pg_type bt WHERE bt.oid = t.typbasetype) "
+            "     THEN t.typcollation::regcollation::text END AS collation, "
             "  t.typdefault AS \"default\", "
             "  CASE WHEN t.typtype = 'r' THEN (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) END AS subtype, "
+            // What else a range type is made of, where it is not the default: the subtype's collation and operator class,
+            // the canonical and subtype_diff functions, and the name of its multirange type.
+            "  CASE WHEN t.typtype = 'r' THEN (SELECT NULLIF(concat_ws(', ', "
+            "     CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN 'collation=' || r.rngcollation::regcollation::text END, "
+            "     CASE WHEN NOT opc.opcdefault THEN 'subtype_opclass=' || quote_ident(opc.opcname) END, "
+            "     'canonical=' || NULLIF(r.rngcanonical, 0)::regprocedure::text, 'subtype_diff=' || NULLIF(r.rngsubdiff, 0)::regprocedure::text, "
+            "     CASE WHEN mt.typname <> CASE WHEN position('range' IN t.typname) > 0 THEN overlay(t.typname PLACING 'multirange' FROM position('range' IN t.typname) FOR 5) "
+            "       ELSE t.typname || '_multirange' END OR mt.typnamespace <> t.typnamespace THEN 'multirange=' || r.rngmultitypid::regtype::text END), '') "
+            "     FROM pg_range r JOIN pg_type st ON st.oid = r.rngsubtype JOIN pg_opclass opc ON opc.oid = r.rngsubopc "
+            "     LEFT JOIN pg_type mt ON mt.oid = r.rngmultitypid WHERE r.rngtypid = t.oid) END AS range_options, "
             "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '; ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid) END AS constraints, "
-            "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes, "
+            "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) "
+            "     || CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END, ', ' ORDER BY a.attnum) "
+            "     FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes, "
             "  dsc.description AS comment, " + owner_and_acl("t.typowner", "t.typacl", 'T') +
             "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace" + comment_join("dsc", "pg_type", "t.oid") +
             "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "
