@@ -1055,11 +1055,14 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  format_type(s.seqtypid, NULL) AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
                 "  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'true' END AS cycle, "
                 "  own.column_id AS owned_by, dsc.description AS comment, "
+                // Unlogged, or not like its owning table (whose persistence an owned sequence follows): a table made
+                // unlogged takes its serials' sequences along, which is the table's finding.
+                "  CASE WHEN c.relpersistence <> coalesce(own.table_persistence, 'p') THEN CASE c.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'logged' END END AS persistence, "
                 "  CASE WHEN own.table_id IS NULL THEN pg_get_userbyid(c.relowner) END AS owner, "
                 "  coalesce(c.relacl, acldefault('s', c.relowner))::text AS privileges "
                 "FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "LEFT JOIN LATERAL (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) AS table_id, "
-                "     quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) AS column_id FROM pg_depend d "
+                "     quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) AS column_id, tc.relpersistence AS table_persistence FROM pg_depend d "
                 "     JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
                 "     JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
                 "     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND d.refobjsubid > 0 "
