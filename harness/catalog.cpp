@@ -1095,17 +1095,31 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // Triggers; clones that a partition receives from its parent's trigger are implied by the parent's.
         rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
                 "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
-                "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled "
-                "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
+                "  dsc.description AS comment "
+                "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace" +
+                comment_join("dsc", "pg_trigger", "tg.oid") +
                 "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
+        // A clone enabled or disabled on its partition alone (ALTER TABLE partition DISABLE TRIGGER) is no longer implied
+        // by its parent's trigger: it is an object of the partition, like a column that deviates from its parent's.
+        rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
+                "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
+                "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
+                "  'enabled' AS differs_from_parent "
+                "FROM pg_trigger tg JOIN pg_trigger pt ON pt.oid = tg.tgparentid JOIN pg_class c ON c.oid = tg.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE tg.tgparentid <> 0 AND tg.tgenabled <> pt.tgenabled AND NOT tg.tgisinternal AND " + kUserNamespace + " AND " +
+                rd.not_member("pg_class", "c.oid"));
         // Row-level security policies.
         rd.load(std::string("SELECT 'policy', ") + rel_id("c") + " || '.' || quote_ident(pol.polname), " + rel_id("c") + ", "
                 "  CASE pol.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END AS command, "
                 "  CASE WHEN pol.polpermissive THEN 'permissive' ELSE 'restrictive' END AS mode, "
                 "  (SELECT string_agg(rn, ', ' ORDER BY rn) FROM (SELECT CASE WHEN r = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(r)) END AS rn "
                 "     FROM unnest(pol.polroles) r) roles) AS roles, "
-                "  pg_get_expr(pol.polqual, pol.polrelid) AS \"using\", pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check "
-                "FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "  pg_get_expr(pol.polqual, pol.polrelid) AS \"using\", pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check, "
+                "  dsc.description AS comment "
+                "FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace" +
+                comment_join("dsc", "pg_policy", "pol.oid") +
                 "WHERE " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Rewrite rules other than the ones views are made of (_RETURN). The rule's relation is its parent.
         rd.load(std::string("SELECT 'rule', ") + rel_id("c") + " || '.' || quote_ident(r.rulename), " + rel_id("c") + ", "
