@@ -413,7 +413,7 @@ struct Reader {
 
     // The owner of a loaded relation (a column's table, an owned sequence's table), for ACLs of its parts.
     std::string owner_of_relation(const std::string& id) const {
-        for (const char* kind : {"table", "partition"}) {
+        for (const char* kind : {"table", "partition", "view", "materialized-view"}) {
             auto it = snap.objects.find(snapshot_key(kind, id));
             if (it == snap.objects.end()) continue;
             auto owner = it->second.attrs.find("owner");
@@ -1036,6 +1036,15 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + comment_join("dsc", "pg_class", "c.oid") +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
+        // Columns of views and materialized views, which their definition implies, except what may be set on them
+        // apart: a default (ALTER VIEW ... ALTER col SET DEFAULT), GRANTs on the column and a comment. Only columns
+        // with one of those are objects.
+        rd.load("SELECT 'column', '', '', pg_get_expr(d.adbin, 0) AS \"default\", a.attacl::text AS privileges, dsc.description AS comment, "
+                "  a.attrelid AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" + comment_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
+                "WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND (a.atthasdef OR a.attacl IS NOT NULL OR dsc.description IS NOT NULL) "
+                "AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // The reloptions of a table's TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled = false)) belong to
         // the table. Read apart, for the few tables that have any: the TOAST table is a relation of its own.
         {
