@@ -960,10 +960,11 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ix.spcname), '') ELSE '' END AS definition, "
             "  CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
             "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
+            "  CASE WHEN ix.indisclustered THEN 'true' END AS clustered, "
             "  dsc.description AS comment "
             "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             // The index of a key, by lookups for keys only rather than hashes of all of pg_index and pg_class.
-            "LEFT JOIN LATERAL (SELECT ix.indnullsnotdistinct, ix.indnatts, ix.indnkeyatts, ix.indrelid, ix.indkey, ixc.reloptions, ts.spcname "
+            "LEFT JOIN LATERAL (SELECT ix.indnullsnotdistinct, ix.indnatts, ix.indnkeyatts, ix.indrelid, ix.indkey, ix.indisclustered, ixc.reloptions, ts.spcname "
             "  FROM pg_index ix JOIN pg_class ixc ON ixc.oid = ix.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = ixc.reltablespace "
             "  WHERE ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') OFFSET 0) ix ON true" +
             comment_join("dsc", "pg_constraint", "con.oid") +
@@ -979,7 +980,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // go through PostgreSQL's deparser. Key columns are named by the client (name_token).
         rd.load(std::string(
             "WITH idx AS MATERIALIZED ("
-            "  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnullsnotdistinct, i.indisvalid, i.indnkeyatts, i.indpred, i.indexprs, "
+            "  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnullsnotdistinct, i.indisvalid, i.indisclustered, i.indnkeyatts, i.indpred, i.indexprs, "
             "    i.indkey, i.indclass, i.indoption, i.indcollation, ic.relname AS index_name, ic.relkind AS index_kind, "
             "    ic.reloptions AS index_options, ic.relam, ic.reltablespace, c.oid AS table_oid, c.relname AS table_name, "
             "    c.relkind AS table_kind, n.nspname "
@@ -1011,7 +1012,11 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "    LEFT JOIN pg_collation coll ON coll.oid = u.coll "
             // Indexes on columns only are spelled by the client from their arrays (name token i).
             "    WHERE x.indexprs IS NOT NULL) k "
-            "  GROUP BY k.indexrelid) "
+            "  GROUP BY k.indexrelid), "
+            // Operator class options (gist_trgm_ops (siglen = 32)) live in the index's own columns' attoptions.
+            "iopts AS ("
+            "  SELECT a.attrelid, string_agg(a.attnum || ': ' || " + sorted_options("a.attoptions", ", ") + ", '; ' ORDER BY a.attnum) AS options "
+            "  FROM pg_attribute a WHERE a.attrelid IN (SELECT indexrelid FROM idx) AND a.attoptions IS NOT NULL GROUP BY a.attrelid) "
             "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), '', x.indrelid AS \"@parent\", "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
             "    || " + name_token("r", "x.indrelid") + " || ' USING ' || quote_ident(am.amname) "
@@ -1024,11 +1029,12 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "    || coalesce(' WHERE (' || " + (rd.on_demand ? token_sql("'p' || x.indexrelid", "x.indpred::text") : std::string("pg_get_expr(x.indpred, x.indrelid)")) +
             " || ')', '') AS definition, "
             "  CASE WHEN NOT x.indisvalid THEN 'invalid' END AS validity, "
+            "  iopts.options AS opclass_options, CASE WHEN x.indisclustered THEN 'true' END AS clustered, "
             "  CASE WHEN x.index_kind = 'I' THEN NULLIF((SELECT count(*) FROM pg_inherits pt JOIN pg_class ptc ON ptc.oid = pt.inhrelid "
             "     WHERE pt.inhparent = x.table_oid AND ptc.relkind <> 'f' AND NOT EXISTS (SELECT 1 FROM pg_inherits ih JOIN pg_index pi ON pi.indexrelid = ih.inhrelid "
             "     WHERE ih.inhparent = x.indexrelid AND pi.indrelid = pt.inhrelid)), 0)::text END AS partitions_without_index, "
             "  dsc.description AS comment "
-            "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
+            "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid LEFT JOIN iopts ON iopts.attrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
             "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"), true);
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
