@@ -455,6 +455,14 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
         if (r && o && same_attrs(r->attrs, o->attrs) && r->parent == o->parent && !renamed_from) return;  // the common case, decided without any allocation
         if ((!r || !o) && only_uncompared(r ? *r : *o, policy)) return;
         const CatalogObject& any = r ? *r : *o;
+        // A partition's column that deviates from its parent's only by a NOT NULL that a primary key of the partition
+        // (on this side only) implies: the key's own finding says it, as for a table's column.
+        if ((!r || !o) && any.kind == "column") {
+            auto dev = any.attrs.find("differs_from_parent");
+            if (dev != any.attrs.end() && compared_value(dev->first, dev->second, policy) == "not_null" &&
+                pk_columns(r != nullptr).count(any.id) && !pk_columns(r == nullptr).count(any.id))
+                return;
+        }
         SchemaDifference d{any.kind, any.id, "", "", "", {}};
         std::string ref_lead, other_lead;  // what the definitions say beyond the attributes
         if (renamed_from) {
