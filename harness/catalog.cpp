@@ -780,6 +780,13 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     // One short read-only transaction with a consistent view of the catalog.
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
+        // How PostgreSQL spells constants and names (timestamptz partition bounds and CHECKs, quoted identities,
+        // qualified names in views and defaults) follows session settings that come from the server's, the
+        // database's, the role's and the client's (PGTZ) configuration, not from the schema: pinned, so that a lock
+        // file written on a machine in another time zone, or by a role that has a schema of its name, reads the same.
+        conn.exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
+                  "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL quote_all_identifiers = off; "
+                  "SET LOCAL standard_conforming_strings = on; SET LOCAL search_path = public");
         {
             PgResult r = conn.exec(
                 "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.oid IN "
