@@ -850,6 +850,13 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) "
             "     || CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END, ', ' ORDER BY a.attnum) "
             "     FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes, "
+            // Comments on a domain's constraints and a composite type's attributes (by name), compared as comments are.
+            "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(quote_ident(c.conname) || ': ' || d.description, '; ' ORDER BY c.conname) "
+            "     FROM pg_constraint c JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 "
+            "     WHERE c.contypid = t.oid) "
+            "   WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ': ' || d.description, '; ' ORDER BY a.attname) "
+            "     FROM pg_attribute a JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum "
+            "     WHERE a.attrelid = t.typrelid AND NOT a.attisdropped) END AS part_comments, "
             "  dsc.description AS comment, " + owner_and_acl("t.typowner", "t.typacl", 'T') +
             "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace" + comment_join("dsc", "pg_type", "t.oid") +
             "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "

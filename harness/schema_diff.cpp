@@ -31,7 +31,7 @@ bool attr_compared(const std::string& name, const DiffPolicy& policy) {
     if (name == kColumnPositionAttr) return false;
     if (name == "owner") return policy.owners;
     if (name == "privileges") return policy.privileges;
-    if (name == "comment") return policy.comments;
+    if (name == "comment" || name == "part_comments") return policy.comments;
     return true;
 }
 

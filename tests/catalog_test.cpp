@@ -960,6 +960,10 @@ const std::vector<ChangeCase>& change_cases() {
          "ALTER TABLE m_2024 DISABLE TRIGGER m_touch;", "trigger", "extra", "public.m_2024.m_touch"},
         {"primary key on one partition only", kPartitioned, "ALTER TABLE m_2024 ADD CONSTRAINT m_2024_v_pkey PRIMARY KEY (v);", "constraint",
          "extra", "public.m_2024.m_2024_v_pkey"},
+        {"composite type attribute comment", "CREATE TYPE ct AS (a text, b int);", "COMMENT ON COLUMN ct.a IS 'the a';", "type", "changed",
+         "public.ct"},
+        {"domain constraint comment", "CREATE DOMAIN d AS int CONSTRAINT d_pos CHECK (VALUE > 0);",
+         "COMMENT ON CONSTRAINT d_pos ON DOMAIN d IS 'positive';", "type", "changed", "public.d"},
         {"replica identity of one partition", kPartitioned, "ALTER TABLE m_2024 REPLICA IDENTITY FULL;", "partition", "changed",
          "public.m_2024"},
         {"sub-partition's list bound",
@@ -1284,7 +1288,12 @@ TEST(CatalogPolicy, GrantThenRevokeIsNoDifference) {
 
 TEST(CatalogPolicy, CommentsAreComparedUnlessThePolicyTurnsThemOff) {
     const std::string base = std::string("CREATE SCHEMA s; CREATE TABLE t (id int, a int); CREATE STATISTICS t_stats ON id, a FROM t;"
-                                         "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';") +
+                                         "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+                                         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+                                         "CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();"
+                                         "CREATE POLICY t_own ON t USING (a > 0); CREATE VIEW v AS SELECT id FROM t;"
+                                         "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x; CREATE TYPE ct AS (x int);"
+                                         "CREATE DOMAIN d AS int CONSTRAINT d_pos CHECK (VALUE > 0);") +
                              kPartitioned + "ALTER TABLE m_2025 ALTER v SET DEFAULT 'x';";
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"COMMENT ON TABLE t IS 'the t';", "table.changed public.t"},
@@ -1298,6 +1307,12 @@ TEST(CatalogPolicy, CommentsAreComparedUnlessThePolicyTurnsThemOff) {
         {"COMMENT ON COLUMN m_2024.v IS 'the v';", "column.extra public.m_2024.v"},
         // One that differs by its default too stays, and its comment is not compared.
         {"COMMENT ON COLUMN m_2025.v IS 'the v';", "column.changed public.m_2025.v"},
+        {"COMMENT ON TRIGGER t_touch ON t IS 'touch';", "trigger.changed public.t.t_touch"},
+        {"COMMENT ON POLICY t_own ON t IS 'own';", "policy.changed public.t.t_own"},
+        {"COMMENT ON COLUMN v.id IS 'key';", "column.extra public.v.id"},
+        {"COMMENT ON COLUMN mv.x IS 'x';", "column.extra public.mv.x"},
+        {"COMMENT ON COLUMN ct.x IS 'x';", "type.changed public.ct"},
+        {"COMMENT ON CONSTRAINT d_pos ON DOMAIN d IS 'positive';", "type.changed public.d"},
     };
     std::vector<std::string> scripts{base};
     for (const auto& c : cases) scripts.push_back(base + c.first);
