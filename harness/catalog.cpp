@@ -1058,6 +1058,21 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  dsc.description AS comment "
             "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid LEFT JOIN iopts ON iopts.attrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
             "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace" + comment_join("dsc", "pg_class", "x.indexrelid"), true);
+        // A partition's index attached to its parent's index is implied by it, except what it may set on its own:
+        // storage parameters, a tablespace, a comment. One that does is an object of the partition (differs_from_parent
+        // says what), like a partition's column that deviates from its parent's.
+        rd.load("SELECT 'index', quote_ident(n.nspname) || '.' || quote_ident(ic.relname), '', i.indrelid AS \"@parent\", "
+                "  concat_ws(', ', CASE WHEN dsc.description IS NOT NULL THEN 'comment' END, "
+                "    CASE WHEN ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] THEN 'options' END, "
+                "    CASE WHEN ic.reltablespace <> pic.reltablespace THEN 'tablespace' END) AS differs_from_parent, "
+                "  quote_ident(pn.nspname) || '.' || quote_ident(pic.relname) AS attached_to, " +
+                sorted_options("ic.reloptions", ", ") + " AS options, ts.spcname AS tablespace, dsc.description AS comment "
+                "FROM pg_class ic JOIN pg_namespace n ON n.oid = ic.relnamespace JOIN pg_index i ON i.indexrelid = ic.oid "
+                "JOIN pg_inherits inh ON inh.inhrelid = ic.oid JOIN pg_class pic ON pic.oid = inh.inhparent "
+                "JOIN pg_namespace pn ON pn.oid = pic.relnamespace LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace" +
+                comment_join("dsc", "pg_class", "ic.oid") +
+                "WHERE ic.relkind IN ('i', 'I') AND ic.relispartition AND " + kUserNamespace +
+                " AND (dsc.description IS NOT NULL OR ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] OR ic.reltablespace <> pic.reltablespace)");
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
                 "  dsc.description AS comment, " + owner_and_acl("c.relowner", "c.relacl", 'r') +

@@ -52,18 +52,21 @@ std::string compared_value(const std::string& name, const std::string& value, co
 }
 
 // An object that exists only to carry what the policy does not compare: a partition's column that differs from
-// its parent's by a comment alone, when comments are off; a view's column with only GRANTs or a comment.
+// its parent's (or a partition's index from its parent index) by a comment alone, when comments are off; a view's
+// column with only GRANTs or a comment.
 bool only_uncompared(const CatalogObject& o, const DiffPolicy& policy) {
-    if (o.kind != "column") return false;
+    if (o.kind != "column" && o.kind != "index") return false;
+    // A partition's column or attached index is an object only for what differs from its parent's.
+    auto it = o.attrs.find("differs_from_parent");
+    if (it != o.attrs.end()) return compared_value(it->first, it->second, policy).empty();
     // A view's column (no type: the view's definition has it) is an object only for what it carries of its own: a
     // default, GRANTs, a comment.
-    if (!o.attrs.count("type")) {
+    if (o.kind == "column" && !o.attrs.count("type")) {
         for (const auto& [name, value] : o.attrs)
             if (attr_compared(name, policy)) return false;
         return true;
     }
-    auto it = o.attrs.find("differs_from_parent");
-    return it != o.attrs.end() && compared_value(it->first, it->second, policy).empty();
+    return false;
 }
 
 std::string render(const CatalogObject& o, const DiffPolicy& policy, std::string out = "") {

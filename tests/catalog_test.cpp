@@ -960,6 +960,8 @@ const std::vector<ChangeCase>& change_cases() {
          "ALTER TABLE m_2024 DISABLE TRIGGER m_touch;", "trigger", "extra", "public.m_2024.m_touch"},
         {"primary key on one partition only", kPartitioned, "ALTER TABLE m_2024 ADD CONSTRAINT m_2024_v_pkey PRIMARY KEY (v);", "constraint",
          "extra", "public.m_2024.m_2024_v_pkey"},
+        {"storage parameter of one partition's index", kPartitioned, "ALTER INDEX m_2024_v_idx SET (fillfactor = 70);", "index", "extra",
+         "public.m_2024_v_idx"},
         {"composite type attribute comment", "CREATE TYPE ct AS (a text, b int);", "COMMENT ON COLUMN ct.a IS 'the a';", "type", "changed",
          "public.ct"},
         {"domain constraint comment", "CREATE DOMAIN d AS int CONSTRAINT d_pos CHECK (VALUE > 0);",
@@ -1313,6 +1315,8 @@ TEST(CatalogPolicy, CommentsAreComparedUnlessThePolicyTurnsThemOff) {
         {"COMMENT ON COLUMN mv.x IS 'x';", "column.extra public.mv.x"},
         {"COMMENT ON COLUMN ct.x IS 'x';", "type.changed public.ct"},
         {"COMMENT ON CONSTRAINT d_pos ON DOMAIN d IS 'positive';", "type.changed public.d"},
+        // A partition's index attached to its parent's is there for its comment.
+        {"COMMENT ON INDEX m_2024_v_idx IS 'hot';", "index.extra public.m_2024_v_idx"},
     };
     std::vector<std::string> scripts{base};
     for (const auto& c : cases) scripts.push_back(base + c.first);
