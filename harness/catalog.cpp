@@ -936,6 +936,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "CROSS JOIN LATERAL (SELECT concat_ws(', ', "
                 "  CASE WHEN pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid) THEN CASE WHEN a.attgenerated = 's' OR pa.attgenerated = 's' THEN 'generated' ELSE 'default' END END, "
                 "  CASE WHEN a.attnotnull AND NOT pa.attnotnull THEN 'not_null' END, "
+                // PARTITION OF never gives a partition an identity of its own; CREATE TABLE (LIKE ... INCLUDING
+                // IDENTITY) then ATTACH does, with a sequence of its own for rows inserted into the partition.
+                "  CASE WHEN a.attidentity <> '' THEN 'identity' END, "
                 "  CASE WHEN a.attstorage <> pa.attstorage THEN 'storage' END, "
                 "  CASE WHEN a.attcompression <> '' AND a.attcompression <> pa.attcompression THEN 'compression' END, "
                 "  CASE WHEN a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget THEN 'statistics' END, "
@@ -945,7 +948,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 " AND " + rd.not_member("pg_class", "c.oid") + " AND dev.what <> '' "
                 // What can make dev.what non-empty, on the two columns alone, so that the columns that cannot deviate
                 // (nearly all) are dropped before their defaults, types and comments are looked up.
-                "AND (a.atthasdef OR pa.atthasdef OR (a.attnotnull AND NOT pa.attnotnull) OR a.attstorage <> pa.attstorage "
+                "AND (a.atthasdef OR pa.atthasdef OR (a.attnotnull AND NOT pa.attnotnull) OR a.attidentity <> '' OR a.attstorage <> pa.attstorage "
                 "  OR (a.attcompression <> '' AND a.attcompression <> pa.attcompression) OR (a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget) "
                 "  OR NOT (a.attoptions IS NULL OR (cardinality(a.attoptions) = 1 AND a.attoptions[1] LIKE 'pg\\_attver=%')) "
                 "  OR (a.attrelid, a.attnum::int) IN (SELECT x.objoid, x.objsubid FROM pg_description x WHERE x.classoid = 'pg_class'::regclass AND x.objsubid > 0))");

@@ -966,6 +966,12 @@ const std::vector<ChangeCase>& change_cases() {
          "public.ct"},
         {"domain constraint comment", "CREATE DOMAIN d AS int CONSTRAINT d_pos CHECK (VALUE > 0);",
          "COMMENT ON CONSTRAINT d_pos ON DOMAIN d IS 'positive';", "type", "changed", "public.d"},
+        {"partition with an identity of its own (LIKE ... INCLUDING ALL, then attached)",
+         "CREATE TABLE m (id bigint GENERATED ALWAYS AS IDENTITY, k int NOT NULL) PARTITION BY LIST (k);"
+         "CREATE TABLE m_1 PARTITION OF m FOR VALUES IN (1);",
+         "ALTER TABLE m DETACH PARTITION m_1; DROP TABLE m_1; CREATE TABLE m_1 (LIKE m INCLUDING ALL);"
+         "ALTER TABLE m ATTACH PARTITION m_1 FOR VALUES IN (1);",
+         "column", "extra", "public.m_1.id"},
         {"replica identity of one partition", kPartitioned, "ALTER TABLE m_2024 REPLICA IDENTITY FULL;", "partition", "changed",
          "public.m_2024"},
         {"sub-partition's list bound",
