@@ -156,6 +156,35 @@ void sort_function_settings(std::string& def) {
     def.replace(first, end - first, sorted);
 }
 
+// A list partition's bound, FOR VALUES IN (v1, v2, ...), lists its values in the order they were written: the same
+// set of values written in another order is the same partition. The values (literals, numbers, NULL; commas only
+// inside quotes) are sorted.
+void sort_list_bound(std::string& bound) {
+    static const std::string head = "FOR VALUES IN (";
+    if (bound.compare(0, head.size(), head) != 0 || bound.empty() || bound.back() != ')') return;
+    std::vector<std::string> values;
+    std::string current;
+    bool quoted = false;
+    for (size_t i = head.size(); i + 1 < bound.size(); ++i) {
+        const char c = bound[i];
+        if (c == '\'') quoted = !quoted;  // '' inside a literal toggles twice
+        if (!quoted && c == ',') {
+            values.push_back(current);
+            current.clear();
+            if (i + 1 < bound.size() && bound[i + 1] == ' ') ++i;
+            continue;
+        }
+        current += c;
+    }
+    if (quoted) return;
+    values.push_back(current);
+    if (values.size() < 2) return;
+    std::sort(values.begin(), values.end());
+    std::string out = head;
+    for (size_t k = 0; k < values.size(); ++k) out += (k ? ", " : "") + values[k];
+    bound = out + ")";
+}
+
 bool is_expression_attr(const std::string& n) {
     return n == "definition" || n == "default" || n == "generated" || n == "using" || n == "with_check";
 }
@@ -882,6 +911,13 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace" +
                 comment_join("dsc", "pg_class", "c.oid") +
                 "WHERE c.relkind IN ('r', 'p', 'f') AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
+        {
+            const std::string prefix = snapshot_key("partition", "");
+            for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+                auto bound = it->second.attrs.find("partition_bound");
+                if (bound != it->second.attrs.end()) sort_list_bound(bound->second);
+            }
+        }
         // Columns of tables (partitions inherit theirs from the parent, so they are not repeated).
         // attoptions drops keys PostgreSQL builds add on their own (this build stores pg_attver=N per column).
         const std::string column_attrs =

@@ -364,6 +364,16 @@ const std::vector<EqualCase>& equal_cases() {
          "ALTER TABLE \"Sales Ops\".\"Order \"\"Items\"\"\" ADD PRIMARY KEY (\"Sku Id\"), ADD CONSTRAINT \"Qty > 0\" CHECK (\"Qty\" > 0);"
          "CREATE INDEX \"Qty Idx\" ON \"Sales Ops\".\"Order \"\"Items\"\"\" (\"Qty\" DESC) WHERE \"select\" IS NOT NULL;",
          false},
+        {"list partition values written in another order",
+         "CREATE TABLE ev (kind text, n int) PARTITION BY LIST (kind);"
+         "CREATE TABLE ev_auth PARTITION OF ev FOR VALUES IN ('login', 'logout', 'it''s, odd', NULL);"
+         "CREATE TABLE ev_n (n int, kind text) PARTITION BY LIST (n); CREATE TABLE ev_n_1 PARTITION OF ev_n FOR VALUES IN (-1, 10, 2);"
+         "ALTER TABLE ev ATTACH PARTITION ev_n FOR VALUES IN ('n');",
+         "CREATE TABLE ev (kind text, n int) PARTITION BY LIST (kind);"
+         "CREATE TABLE ev_auth PARTITION OF ev FOR VALUES IN (NULL, 'logout', 'it''s, odd', 'login');"
+         "CREATE TABLE ev_n PARTITION OF ev FOR VALUES IN ('n') PARTITION BY LIST (n);"
+         "CREATE TABLE ev_n_1 PARTITION OF ev_n FOR VALUES IN (2, -1, 10);",
+         true},
         {"columns added by ALTER sit in another order",
          "CREATE TABLE t (id int PRIMARY KEY, a text, b int);",
          "CREATE TABLE t (id int PRIMARY KEY); ALTER TABLE t ADD COLUMN b int; ALTER TABLE t ADD COLUMN a text;",
@@ -972,6 +982,9 @@ const std::vector<ChangeCase>& change_cases() {
          "ALTER TABLE m DETACH PARTITION m_1; DROP TABLE m_1; CREATE TABLE m_1 (LIKE m INCLUDING ALL);"
          "ALTER TABLE m ATTACH PARTITION m_1 FOR VALUES IN (1);",
          "column", "extra", "public.m_1.id"},
+        {"list partition value added", "CREATE TABLE ev (kind text) PARTITION BY LIST (kind); CREATE TABLE ev_auth PARTITION OF ev FOR VALUES IN ('login', 'logout');",
+         "ALTER TABLE ev DETACH PARTITION ev_auth; ALTER TABLE ev ATTACH PARTITION ev_auth FOR VALUES IN ('logout', 'login', 'mfa');",
+         "partition", "changed", "public.ev_auth"},
         {"replica identity of one partition", kPartitioned, "ALTER TABLE m_2024 REPLICA IDENTITY FULL;", "partition", "changed",
          "public.m_2024"},
         {"sub-partition's list bound",
