@@ -185,6 +185,38 @@ void sort_list_bound(std::string& bound) {
     bound = out + ")";
 }
 
+// A trigger's UPDATE OF column list is a set, which pg_get_triggerdef writes in the order it was declared: sorted.
+void sort_trigger_columns(std::string& def) {
+    static const std::string head = " UPDATE OF ";
+    const size_t at = def.find(head);
+    if (at == std::string::npos) return;
+    std::vector<std::string> names;
+    size_t i = at + head.size();
+    while (i < def.size()) {
+        size_t start = i;
+        if (def[i] == '"') {
+            for (++i; i < def.size(); ++i)
+                if (def[i] == '"') {
+                    if (i + 1 < def.size() && def[i + 1] == '"') ++i;
+                    else break;
+                }
+            if (i >= def.size()) return;
+            ++i;
+        } else {
+            while (i < def.size() && def[i] != ',' && def[i] != ' ') ++i;
+        }
+        names.push_back(def.substr(start, i - start));
+        if (def.compare(i, 2, ", ") != 0) break;
+        i += 2;
+    }
+    if (names.size() < 2) return;
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    std::string list;
+    for (const auto& n : sorted) list += (list.empty() ? "" : ", ") + n;
+    def.replace(at + head.size(), i - (at + head.size()), list);
+}
+
 bool is_expression_attr(const std::string& n) {
     return n == "definition" || n == "default" || n == "generated" || n == "using" || n == "with_check";
 }
@@ -1009,7 +1041,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "      || CASE con.confmatchtype WHEN 'f' THEN ' MATCH FULL' WHEN 'p' THEN ' MATCH PARTIAL' ELSE '' END "
             "      || CASE con.confupdtype WHEN 'r' THEN ' ON UPDATE RESTRICT' WHEN 'c' THEN ' ON UPDATE CASCADE' WHEN 'n' THEN ' ON UPDATE SET NULL' WHEN 'd' THEN ' ON UPDATE SET DEFAULT' ELSE '' END "
             "      || CASE con.confdeltype WHEN 'r' THEN ' ON DELETE RESTRICT' WHEN 'c' THEN ' ON DELETE CASCADE' WHEN 'n' THEN ' ON DELETE SET NULL' WHEN 'd' THEN ' ON DELETE SET DEFAULT' ELSE '' END "
-            "      || CASE WHEN cardinality(con.confdelsetcols) > 0 THEN ' (' || " + name_token("n", "con.conrelid", "array_to_string(con.confdelsetcols, ' ')") + " || ')' ELSE '' END "
+            // The columns ON DELETE SET NULL / SET DEFAULT sets are a set (kept in the order written): sorted by name.
+            "      || CASE WHEN cardinality(con.confdelsetcols) > 0 THEN ' (' || (SELECT string_agg(quote_ident(sa.attname), ', ' ORDER BY sa.attname) "
+            "           FROM pg_attribute sa WHERE sa.attrelid = con.conrelid AND sa.attnum = ANY (con.confdelsetcols)) || ')' ELSE '' END "
             "    " + (rd.on_demand ? "WHEN 'c' THEN " + token_sql("'c' || con.oid",
                 "CASE WHEN con.connoinherit THEN 'NO INHERIT ' ELSE '' END || CASE WHEN con.convalidated THEN '' ELSE 'NOT VALID ' END || con.conbin::text") + " "
                 : std::string()) +
@@ -1201,6 +1235,13 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE tg.tgparentid <> 0 AND tg.tgenabled <> pt.tgenabled AND NOT tg.tgisinternal AND " + kUserNamespace + " AND " +
                 rd.not_member("pg_class", "c.oid"));
+        {
+            const std::string prefix = snapshot_key("trigger", "");
+            for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+                auto def = it->second.attrs.find("definition");
+                if (def != it->second.attrs.end()) sort_trigger_columns(def->second);
+            }
+        }
         // Row-level security policies.
         rd.load(std::string("SELECT 'policy', ") + rel_id("c") + " || '.' || quote_ident(pol.polname), " + rel_id("c") + ", "
                 "  CASE pol.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END AS command, "

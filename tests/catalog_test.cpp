@@ -374,6 +374,17 @@ const std::vector<EqualCase>& equal_cases() {
          "CREATE TABLE ev_n PARTITION OF ev FOR VALUES IN ('n') PARTITION BY LIST (n);"
          "CREATE TABLE ev_n_1 PARTITION OF ev_n FOR VALUES IN (2, -1, 10);",
          true},
+        {"column sets written in another order: UPDATE OF of a trigger, ON DELETE SET NULL of a foreign key",
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+         "CREATE TABLE p (a int, b int, PRIMARY KEY (a, b)); CREATE TABLE c (a int, b int, \"Note, x\" text,"
+         "  CONSTRAINT c_fk FOREIGN KEY (a, b) REFERENCES p ON DELETE SET NULL (a, b));"
+         "CREATE TRIGGER c_touch BEFORE UPDATE OF b, \"Note, x\", a ON c FOR EACH ROW EXECUTE FUNCTION touch();",
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+         "CREATE TABLE p (a int, b int, PRIMARY KEY (a, b)); CREATE TABLE c (a int, b int, \"Note, x\" text,"
+         "  CONSTRAINT c_fk FOREIGN KEY (a, b) REFERENCES p ON DELETE SET NULL (b, a));"
+         "CREATE TRIGGER c_touch BEFORE INSERT OR UPDATE OF a, \"Note, x\", b ON c FOR EACH ROW EXECUTE FUNCTION touch();"
+         "DROP TRIGGER c_touch ON c; CREATE TRIGGER c_touch BEFORE UPDATE OF \"Note, x\", a, b ON c FOR EACH ROW EXECUTE FUNCTION touch();",
+         true},
         {"columns added by ALTER sit in another order",
          "CREATE TABLE t (id int PRIMARY KEY, a text, b int);",
          "CREATE TABLE t (id int PRIMARY KEY); ALTER TABLE t ADD COLUMN b int; ALTER TABLE t ADD COLUMN a text;",
@@ -985,6 +996,10 @@ const std::vector<ChangeCase>& change_cases() {
         {"list partition value added", "CREATE TABLE ev (kind text) PARTITION BY LIST (kind); CREATE TABLE ev_auth PARTITION OF ev FOR VALUES IN ('login', 'logout');",
          "ALTER TABLE ev DETACH PARTITION ev_auth; ALTER TABLE ev ATTACH PARTITION ev_auth FOR VALUES IN ('logout', 'login', 'mfa');",
          "partition", "changed", "public.ev_auth"},
+        {"trigger UPDATE OF columns", cat(kTrigger, "ALTER TABLE t ADD COLUMN a int, ADD COLUMN b int; DROP TRIGGER t_touch ON t;"
+                                                "CREATE TRIGGER t_touch BEFORE UPDATE OF a ON t FOR EACH ROW EXECUTE FUNCTION touch();"),
+         "DROP TRIGGER t_touch ON t; CREATE TRIGGER t_touch BEFORE UPDATE OF b, a ON t FOR EACH ROW EXECUTE FUNCTION touch();", "trigger",
+         "changed", "public.t.t_touch"},
         {"replica identity of one partition", kPartitioned, "ALTER TABLE m_2024 REPLICA IDENTITY FULL;", "partition", "changed",
          "public.m_2024"},
         {"sub-partition's list bound",
