@@ -1173,6 +1173,16 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 if (it != snap.objects.end()) it->second.attrs["toast_reloptions"] = r.get(i, 2);
             }
         }
+        // Typed tables (CREATE TABLE t OF composite_type): the type they are bound to, read apart like TOAST options.
+        {
+            PgResult r = conn.exec("SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table' END, " + rel_id("c") +
+                                   ", format_type(c.reloftype, NULL) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p') AND " + kUserNamespace);
+            for (int i = 0; i < r.rows(); ++i) {
+                auto it = snap.objects.find(snapshot_key(r.get(i, 0), r.get(i, 1)));
+                if (it != snap.objects.end()) it->second.attrs["of_type"] = r.get(i, 2);
+            }
+        }
         // Sequences; those behind identity columns are part of the column's definition.
         // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
         // table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.

@@ -1000,6 +1000,8 @@ const std::vector<ChangeCase>& change_cases() {
                                                 "CREATE TRIGGER t_touch BEFORE UPDATE OF a ON t FOR EACH ROW EXECUTE FUNCTION touch();"),
          "DROP TRIGGER t_touch ON t; CREATE TRIGGER t_touch BEFORE UPDATE OF b, a ON t FOR EACH ROW EXECUTE FUNCTION touch();", "trigger",
          "changed", "public.t.t_touch"},
+        {"typed table", "CREATE TYPE ct AS (a int, b text); CREATE TABLE t (a int, b text);", "DROP TABLE t; CREATE TABLE t OF ct;", "table",
+         "changed", "public.t"},
         {"replica identity of one partition", kPartitioned, "ALTER TABLE m_2024 REPLICA IDENTITY FULL;", "partition", "changed",
          "public.m_2024"},
         {"sub-partition's list bound",
