@@ -847,7 +847,10 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // file written on a machine in another time zone, or by a role that has a schema of its name, reads the same.
         conn.exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
                   "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL quote_all_identifiers = off; "
-                  "SET LOCAL standard_conforming_strings = on; SET LOCAL search_path = public");
+                  "SET LOCAL standard_conforming_strings = on; SET LOCAL search_path = public; "
+                  // Catalog queries are small, but their estimates (a subquery per row) can pass jit_above_cost: compiling
+                  // one costs more (50-100 ms) than running it.
+                  "SET LOCAL jit = off");
         {
             PgResult r = conn.exec(
                 "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.oid IN "
@@ -1161,26 +1164,19 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" + comment_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
                 "WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND (a.atthasdef OR a.attacl IS NOT NULL OR dsc.description IS NOT NULL) "
                 "AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
-        // The reloptions of a table's TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled = false)) belong to
-        // the table. Read apart, for the few tables that have any: the TOAST table is a relation of its own.
+        // What a table has beyond its row in pg_class, read apart for the few tables that have any (the tables query
+        // stays as it is): the reloptions of its TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled = false)),
+        // and the composite type of a typed table (CREATE TABLE t OF type).
         {
             PgResult r = conn.exec("SELECT CASE WHEN c.relkind = 'm' THEN 'materialized-view' WHEN c.relispartition THEN 'partition' ELSE 'table' END, " +
-                                   rel_id("c") + ", " + sorted_options("tc.reloptions", ",") +
-                                   " FROM pg_class tc JOIN pg_class c ON c.reltoastrelid = tc.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                   "WHERE tc.relkind = 't' AND tc.reloptions IS NOT NULL AND " + kUserNamespace);
+                                   rel_id("c") + ", " + sorted_options("tc.reloptions", ",") + ", CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END "
+                                   "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid "
+                                   "WHERE (tc.reloptions IS NOT NULL OR c.reloftype <> 0) AND c.relkind IN ('r', 'p', 'm') AND " + kUserNamespace);
             for (int i = 0; i < r.rows(); ++i) {
                 auto it = snap.objects.find(snapshot_key(r.get(i, 0), r.get(i, 1)));
-                if (it != snap.objects.end()) it->second.attrs["toast_reloptions"] = r.get(i, 2);
-            }
-        }
-        // Typed tables (CREATE TABLE t OF composite_type): the type they are bound to, read apart like TOAST options.
-        {
-            PgResult r = conn.exec("SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'table' END, " + rel_id("c") +
-                                   ", format_type(c.reloftype, NULL) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                   "WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p') AND " + kUserNamespace);
-            for (int i = 0; i < r.rows(); ++i) {
-                auto it = snap.objects.find(snapshot_key(r.get(i, 0), r.get(i, 1)));
-                if (it != snap.objects.end()) it->second.attrs["of_type"] = r.get(i, 2);
+                if (it == snap.objects.end()) continue;
+                if (!r.is_null(i, 2)) it->second.attrs["toast_reloptions"] = r.get(i, 2);
+                if (!r.is_null(i, 3)) it->second.attrs["of_type"] = r.get(i, 3);
             }
         }
         // Sequences; those behind identity columns are part of the column's definition.
