@@ -1324,6 +1324,19 @@ TEST(CatalogPolicy, GrantThenRevokeIsNoDifference) {
     EXPECT_EQ(snapshot_to_json(snaps[0]), snapshot_to_json(snaps[1]));
 }
 
+TEST(CatalogPolicy, AViewColumnWithGrantsOnlyIsAFindingOnlyWhenPrivilegesAreCompared) {
+    TempRole role;
+    auto snaps = snapshots_of({kOwned, std::string(kOwned) + "GRANT SELECT (id) ON v TO " + role.name + ";"}, &role.dbs);
+    auto none = diff_snapshots(snaps[0], snaps[1], DiffPolicy{});
+    EXPECT_TRUE(none.empty()) << describe(none);
+    DiffPolicy privileges;
+    privileges.privileges = true;
+    auto one = diff_snapshots(snaps[0], snaps[1], privileges);
+    ASSERT_EQ(one.size(), 1u) << describe(one);
+    EXPECT_EQ(one[0].kind + "." + one[0].change + " " + one[0].id, "column.extra public.v.id");
+    EXPECT_EQ(one[0].other_definition, "privileges=" + role.name + "=r/<owner>");
+}
+
 TEST(CatalogPolicy, CommentsAreComparedUnlessThePolicyTurnsThemOff) {
     const std::string base = std::string("CREATE SCHEMA s; CREATE TABLE t (id int, a int); CREATE STATISTICS t_stats ON id, a FROM t;"
                                          "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"
