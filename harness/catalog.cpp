@@ -48,6 +48,14 @@ std::string rel_id(const std::string& alias) {
     return "quote_ident(n.nspname) || '.' || quote_ident(" + alias + ".relname)";
 }
 
+// A reloptions-style text[] (name=value items) as text, the items sorted: PostgreSQL keeps them in the order they
+// were set (SET (a, b) and SET (b) then SET (a) differ), which says nothing about the schema. NULL stays NULL; one
+// item (the common case) needs no sort.
+std::string sorted_options(const std::string& array, const std::string& separator) {
+    return "CASE WHEN cardinality(" + array + ") > 1 THEN array_to_string(ARRAY(SELECT o FROM unnest(" + array +
+           ") o ORDER BY o COLLATE \"C\"), '" + separator + "') ELSE array_to_string(" + array + ", '" + separator + "') END";
+}
+
 // Owner (pg_get_userbyid reads the syscache) and the ACL, NULL (the defaults) spelled as the ACL PostgreSQL
 // would give, so that GRANT then REVOKE back to the default reads the same as never granting. The raw
 // aclitem[] text is rendered (owner abstracted, items sorted) on the client: see render_acl.
@@ -122,6 +130,91 @@ std::string render_acl(const std::string& literal, const std::string& owner) {
     std::string out;
     for (const auto& it : items) out += (out.empty() ? "" : ", ") + it;
     return out;
+}
+
+// pg_get_functiondef writes a function's SET clauses (proconfig) in the order they were set: CREATE ... SET a SET b
+// and CREATE ... SET b, then ALTER FUNCTION ... SET a, are the same function. The header's run of " SET " lines is
+// sorted (the header ends at the first line that does not start with a space: AS ..., BEGIN ATOMIC, RETURN ...).
+void sort_function_settings(std::string& def) {
+    size_t first = std::string::npos, end = 0;
+    std::vector<std::string> lines;
+    for (size_t line = def.find('\n'); line != std::string::npos && line + 1 < def.size() && def[line + 1] == ' ';) {
+        const size_t start = line + 1, next = def.find('\n', start);
+        if (next == std::string::npos) return;
+        if (def.compare(start, 5, " SET ") == 0) {
+            if (first == std::string::npos) first = start;
+            else if (start != end) return;  // not one run: leave it as written
+            lines.push_back(def.substr(start, next + 1 - start));
+            end = next + 1;
+        }
+        line = next;
+    }
+    if (lines.size() < 2) return;
+    std::sort(lines.begin(), lines.end());
+    std::string sorted;
+    for (const auto& l : lines) sorted += l;
+    def.replace(first, end - first, sorted);
+}
+
+// A list partition's bound, FOR VALUES IN (v1, v2, ...), lists its values in the order they were written: the same
+// set of values written in another order is the same partition. The values (literals, numbers, NULL; commas only
+// inside quotes) are sorted.
+void sort_list_bound(std::string& bound) {
+    static const std::string head = "FOR VALUES IN (";
+    if (bound.compare(0, head.size(), head) != 0 || bound.empty() || bound.back() != ')') return;
+    std::vector<std::string> values;
+    std::string current;
+    bool quoted = false;
+    for (size_t i = head.size(); i + 1 < bound.size(); ++i) {
+        const char c = bound[i];
+        if (c == '\'') quoted = !quoted;  // '' inside a literal toggles twice
+        if (!quoted && c == ',') {
+            values.push_back(current);
+            current.clear();
+            if (i + 1 < bound.size() && bound[i + 1] == ' ') ++i;
+            continue;
+        }
+        current += c;
+    }
+    if (quoted) return;
+    values.push_back(current);
+    if (values.size() < 2) return;
+    std::sort(values.begin(), values.end());
+    std::string out = head;
+    for (size_t k = 0; k < values.size(); ++k) out += (k ? ", " : "") + values[k];
+    bound = out + ")";
+}
+
+// A trigger's UPDATE OF column list is a set, which pg_get_triggerdef writes in the order it was declared: sorted.
+void sort_trigger_columns(std::string& def) {
+    static const std::string head = " UPDATE OF ";
+    const size_t at = def.find(head);
+    if (at == std::string::npos) return;
+    std::vector<std::string> names;
+    size_t i = at + head.size();
+    while (i < def.size()) {
+        size_t start = i;
+        if (def[i] == '"') {
+            for (++i; i < def.size(); ++i)
+                if (def[i] == '"') {
+                    if (i + 1 < def.size() && def[i + 1] == '"') ++i;
+                    else break;
+                }
+            if (i >= def.size()) return;
+            ++i;
+        } else {
+            while (i < def.size() && def[i] != ',' && def[i] != ' ') ++i;
+        }
+        names.push_back(def.substr(start, i - start));
+        if (def.compare(i, 2, ", ") != 0) break;
+        i += 2;
+    }
+    if (names.size() < 2) return;
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    std::string list;
+    for (const auto& n : sorted) list += (list.empty() ? "" : ", ") + n;
+    def.replace(at + head.size(), i - (at + head.size()), list);
 }
 
 bool is_expression_attr(const std::string& n) {
@@ -382,7 +475,7 @@ struct Reader {
 
     // The owner of a loaded relation (a column's table, an owned sequence's table), for ACLs of its parts.
     std::string owner_of_relation(const std::string& id) const {
-        for (const char* kind : {"table", "partition"}) {
+        for (const char* kind : {"table", "partition", "view", "materialized-view"}) {
             auto it = snap.objects.find(snapshot_key(kind, id));
             if (it == snap.objects.end()) continue;
             auto owner = it->second.attrs.find("owner");
@@ -743,6 +836,14 @@ std::optional<std::string> comparable_node_tree(const std::string& tree, const s
             auto word = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'; };
             while (end < n && word(t[end])) ++end;  // isalnum in the C locale pggate runs in, without a call per character
             const std::string_view field(t + i + 1, end - i - 1);
+            // A constant of an OID alias type (regclass, regtype, regproc, ... and their arrays) holds an OID in its
+            // bytes, where the rule below never sees it, and is spelled by the name it points to.
+            if (field == "consttype" && end + 1 < n && t[end] == ' ') {
+                size_t num_end;
+                static const std::set<unsigned long long> kOidAliases = {24,   1008, 2202, 2207, 2203, 2208, 2204, 2209, 2205, 2210, 2206,
+                                                                         2211, 3734, 3735, 3769, 3770, 4089, 4090, 4096, 4097, 4191, 4192};
+                if (kOidAliases.count(number(end + 1, num_end))) return std::nullopt;
+            }
             if ((field == "location" || field == "varattno" || field == "varattnosyn") && end + 1 < n && t[end] == ' ') {
                 size_t num = end + 1, num_end = num;
                 const bool negative = t[num] == '-';
@@ -871,6 +972,16 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     // One short read-only transaction with a consistent view of the catalog.
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
+        // How PostgreSQL spells constants and names (timestamptz partition bounds and CHECKs, quoted identities,
+        // qualified names in views and defaults) follows session settings that come from the server's, the
+        // database's, the role's and the client's (PGTZ) configuration, not from the schema: pinned, so that a lock
+        // file written on a machine in another time zone, or by a role that has a schema of its name, reads the same.
+        conn.exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL IntervalStyle = 'postgres'; "
+                  "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; SET LOCAL quote_all_identifiers = off; "
+                  "SET LOCAL standard_conforming_strings = on; SET LOCAL search_path = public; "
+                  // Catalog queries are small, but their estimates (a subquery per row) can pass jit_above_cost: compiling
+                  // one costs more (50-100 ms) than running it.
+                  "SET LOCAL jit = off");
         {
             PgResult r = conn.exec(
                 "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.oid IN "
@@ -917,10 +1028,31 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) END AS labels, "
             "  CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type, "
             "  CASE WHEN t.typtype = 'd' AND t.typnotnull THEN 'true' END AS not_null, "
+            "  CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> (SELECT bt.typcollation FROM pg_type bt WHERE bt.oid = t.typbasetype) "
+            "     THEN t.typcollation::regcollation::text END AS collation, "
             "  t.typdefault AS \"default\", "
             "  CASE WHEN t.typtype = 'r' THEN (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) END AS subtype, "
+            // What else a range type is made of, where it is not the default: the subtype's collation and operator class,
+            // the canonical and subtype_diff functions, and the name of its multirange type.
+            "  CASE WHEN t.typtype = 'r' THEN (SELECT NULLIF(concat_ws(', ', "
+            "     CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN 'collation=' || r.rngcollation::regcollation::text END, "
+            "     CASE WHEN NOT opc.opcdefault THEN 'subtype_opclass=' || quote_ident(opc.opcname) END, "
+            "     'canonical=' || NULLIF(r.rngcanonical, 0)::regprocedure::text, 'subtype_diff=' || NULLIF(r.rngsubdiff, 0)::regprocedure::text, "
+            "     CASE WHEN mt.typname <> CASE WHEN position('range' IN t.typname) > 0 THEN overlay(t.typname PLACING 'multirange' FROM position('range' IN t.typname) FOR 5) "
+            "       ELSE t.typname || '_multirange' END OR mt.typnamespace <> t.typnamespace THEN 'multirange=' || r.rngmultitypid::regtype::text END), '') "
+            "     FROM pg_range r JOIN pg_type st ON st.oid = r.rngsubtype JOIN pg_opclass opc ON opc.oid = r.rngsubopc "
+            "     LEFT JOIN pg_type mt ON mt.oid = r.rngmultitypid WHERE r.rngtypid = t.oid) END AS range_options, "
             "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '; ' ORDER BY c.conname) FROM pg_constraint c WHERE c.contypid = t.oid) END AS constraints, "
-            "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes, "
+            "  CASE WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) "
+            "     || CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END, ', ' ORDER BY a.attnum) "
+            "     FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes, "
+            // Comments on a domain's constraints and a composite type's attributes (by name), compared as comments are.
+            "  CASE WHEN t.typtype = 'd' THEN (SELECT string_agg(quote_ident(c.conname) || ': ' || d.description, '; ' ORDER BY c.conname) "
+            "     FROM pg_constraint c JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0 "
+            "     WHERE c.contypid = t.oid) "
+            "   WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ': ' || d.description, '; ' ORDER BY a.attname) "
+            "     FROM pg_attribute a JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum "
+            "     WHERE a.attrelid = t.typrelid AND NOT a.attisdropped) END AS part_comments, "
             "  t.oid::int8 AS \"@comment:pg_type\", " + owner_and_acl("t.typowner", "t.typacl", 'T') +
             "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace " +
             "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "
@@ -933,7 +1065,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  CASE c.relpersistence WHEN 'u' THEN 'unlogged' END AS persistence, "
                 "  CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key, "
                 "  CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, 0) END AS partition_bound, "
-                "  array_to_string(c.reloptions, ',') AS reloptions, "
+                "  " + sorted_options("c.reloptions", ",") + " AS reloptions, "
                 "  CASE WHEN c.relrowsecurity THEN 'enabled' END AS row_security, "
                 "  CASE WHEN c.relforcerowsecurity THEN 'forced' END AS row_security_force, "
                 "  CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index ' || coalesce((SELECT quote_ident(ri.relname) "
@@ -945,6 +1077,13 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "LEFT JOIN pg_inherits pi ON pi.inhrelid = c.oid AND c.relispartition "
                 "LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
                 "WHERE c.relkind IN ('r', 'p', 'f') AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
+        {
+            const std::string prefix = snapshot_key("partition", "");
+            for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+                auto bound = it->second.attrs.find("partition_bound");
+                if (bound != it->second.attrs.end()) sort_list_bound(bound->second);
+            }
+        }
         // Columns of tables (partitions inherit theirs from the parent, so they are not repeated).
         // attoptions drops keys PostgreSQL builds add on their own (this build stores pg_attver=N per column).
         // The identity's own sequence is not an object of the snapshot; its parameters belong to the column.
@@ -1006,6 +1145,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "CROSS JOIN LATERAL (SELECT concat_ws(', ', "
                 "  CASE WHEN pg_get_expr(d.adbin, d.adrelid) IS DISTINCT FROM pg_get_expr(pd.adbin, pd.adrelid) THEN CASE WHEN a.attgenerated = 's' OR pa.attgenerated = 's' THEN 'generated' ELSE 'default' END END, "
                 "  CASE WHEN a.attnotnull AND NOT pa.attnotnull THEN 'not_null' END, "
+                // PARTITION OF never gives a partition an identity of its own; CREATE TABLE (LIKE ... INCLUDING
+                // IDENTITY) then ATTACH does, with a sequence of its own for rows inserted into the partition.
+                "  CASE WHEN a.attidentity <> '' THEN 'identity' END, "
                 "  CASE WHEN a.attstorage <> pa.attstorage THEN 'storage' END, "
                 "  CASE WHEN a.attcompression <> '' AND a.attcompression <> pa.attcompression THEN 'compression' END, "
                 "  CASE WHEN a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget THEN 'statistics' END, "
@@ -1015,7 +1157,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 " AND " + rd.not_member("pg_class", "c.oid") + " AND dev.what <> '' "
                 // What can make dev.what non-empty, on the two columns alone, so that the columns that cannot deviate
                 // (nearly all) are dropped before their defaults, types and comments are looked up.
-                "AND (a.atthasdef OR pa.atthasdef OR (a.attnotnull AND NOT pa.attnotnull) OR a.attstorage <> pa.attstorage "
+                "AND (a.atthasdef OR pa.atthasdef OR (a.attnotnull AND NOT pa.attnotnull) OR a.attidentity <> '' OR a.attstorage <> pa.attstorage "
                 "  OR (a.attcompression <> '' AND a.attcompression <> pa.attcompression) OR (a.attstattarget >= 0 AND a.attstattarget <> pa.attstattarget) "
                 "  OR NOT (a.attoptions IS NULL OR (cardinality(a.attoptions) = 1 AND a.attoptions[1] LIKE 'pg\\_attver=%')) "
                 "  OR (a.attrelid, a.attnum::int) IN (SELECT x.objoid, x.objsubid FROM pg_description x WHERE x.classoid = 'pg_class'::regclass AND x.objsubid > 0))");
@@ -1040,7 +1182,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "      || CASE con.confmatchtype WHEN 'f' THEN ' MATCH FULL' WHEN 'p' THEN ' MATCH PARTIAL' ELSE '' END "
             "      || CASE con.confupdtype WHEN 'r' THEN ' ON UPDATE RESTRICT' WHEN 'c' THEN ' ON UPDATE CASCADE' WHEN 'n' THEN ' ON UPDATE SET NULL' WHEN 'd' THEN ' ON UPDATE SET DEFAULT' ELSE '' END "
             "      || CASE con.confdeltype WHEN 'r' THEN ' ON DELETE RESTRICT' WHEN 'c' THEN ' ON DELETE CASCADE' WHEN 'n' THEN ' ON DELETE SET NULL' WHEN 'd' THEN ' ON DELETE SET DEFAULT' ELSE '' END "
-            "      || CASE WHEN cardinality(con.confdelsetcols) > 0 THEN ' (' || " + name_token("n", "con.conrelid", "array_to_string(con.confdelsetcols, ' ')") + " || ')' ELSE '' END "
+            // The columns ON DELETE SET NULL / SET DEFAULT sets are a set (kept in the order written): sorted by name.
+            "      || CASE WHEN cardinality(con.confdelsetcols) > 0 THEN ' (' || (SELECT string_agg(quote_ident(sa.attname), ', ' ORDER BY sa.attname) "
+            "           FROM pg_attribute sa WHERE sa.attrelid = con.conrelid AND sa.attnum = ANY (con.confdelsetcols)) || ')' ELSE '' END "
             "    " + (rd.on_demand ? "WHEN 'c' THEN " + token_sql("'c' || con.oid::int8",
                 "CASE WHEN con.connoinherit THEN 'NO INHERIT ' ELSE '' END || CASE WHEN con.convalidated THEN '' ELSE 'NOT VALID ' END || con.conbin::text") + " "
                 : std::string()) +
@@ -1048,14 +1192,15 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // indkey as int2[] counts from 0: the included columns follow the indnkeyatts key columns.
             "  || CASE WHEN con.contype IN ('p', 'u') THEN CASE WHEN ix.indnatts > ix.indnkeyatts THEN ' INCLUDE (' || " +
             name_token("n", "ix.indrelid", "array_to_string((ix.indkey::int2[])[ix.indnkeyatts:], ' ')") + " || ')' ELSE '' END "
-            "       || coalesce(' WITH (' || array_to_string(ix.reloptions, ', ') || ')', '') "
+            "       || coalesce(' WITH (' || " + sorted_options("ix.reloptions", ", ") + " || ')', '') "
             "       || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ix.spcname), '') ELSE '' END AS definition, "
             "  CASE WHEN con.condeferrable THEN CASE WHEN con.condeferred THEN 'initially deferred' ELSE 'initially immediate' END END AS deferrable, "
             "  CASE WHEN NOT con.convalidated THEN 'not valid' END AS validated, "
+            "  CASE WHEN ix.indisclustered THEN 'true' END AS clustered, "
             "  con.oid::int8 AS \"@comment:pg_constraint\" "
             "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             // The index of a key, by lookups for keys only rather than hashes of all of pg_index and pg_class.
-            "LEFT JOIN LATERAL (SELECT ix.indnullsnotdistinct, ix.indnatts, ix.indnkeyatts, ix.indrelid, ix.indkey, ixc.reloptions, ts.spcname "
+            "LEFT JOIN LATERAL (SELECT ix.indnullsnotdistinct, ix.indnatts, ix.indnkeyatts, ix.indrelid, ix.indkey, ix.indisclustered, ixc.reloptions, ts.spcname "
             "  FROM pg_index ix JOIN pg_class ixc ON ixc.oid = ix.indexrelid LEFT JOIN pg_tablespace ts ON ts.oid = ixc.reltablespace "
             "  WHERE ix.indexrelid = con.conindid AND con.contype IN ('p', 'u') OFFSET 0) ix ON true "
             "WHERE con.contypid = 0 AND con.contype <> 't' AND " + kUserNamespace + " AND con.conparentid = 0 "
@@ -1070,7 +1215,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // go through PostgreSQL's deparser. Key columns are named by the client (name_token).
         rd.load(std::string(
             "WITH idx AS MATERIALIZED ("
-            "  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnullsnotdistinct, i.indisvalid, i.indnkeyatts, i.indpred, i.indexprs, "
+            "  SELECT i.indexrelid, i.indrelid, i.indisunique, i.indnullsnotdistinct, i.indisvalid, i.indisclustered, i.indnkeyatts, i.indpred, i.indexprs, "
             "    i.indkey, i.indclass, i.indoption, i.indcollation, ic.relname AS index_name, ic.relkind AS index_kind, "
             "    ic.reloptions AS index_options, ic.relam, ic.reltablespace, c.oid AS table_oid, c.relname AS table_name, "
             "    c.relkind AS table_kind, n.nspname "
@@ -1102,7 +1247,11 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "    LEFT JOIN pg_collation coll ON coll.oid = u.coll "
             // Indexes on columns only are spelled by the client from their arrays (name token i).
             "    WHERE x.indexprs IS NOT NULL) k "
-            "  GROUP BY k.indexrelid) "
+            "  GROUP BY k.indexrelid), "
+            // Operator class options (gist_trgm_ops (siglen = 32)) live in the index's own columns' attoptions.
+            "iopts AS ("
+            "  SELECT a.attrelid, string_agg(a.attnum || ': ' || " + sorted_options("a.attoptions", ", ") + ", '; ' ORDER BY a.attnum) AS options "
+            "  FROM pg_attribute a WHERE a.attrelid IN (SELECT indexrelid FROM idx) AND a.attoptions IS NOT NULL GROUP BY a.attrelid) "
             "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), '', x.indrelid::int8 AS \"@parent\", "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
             "    || " + name_token("r", "x.indrelid") + " || ' USING ' || quote_ident(am.amname) "
@@ -1110,23 +1259,63 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                    "x.indnkeyatts || ':' || x.indkey::text || ':' || x.indclass::text || ':' || x.indoption::text || ':' || x.indcollation::text") +
             "      ELSE ' (' || keys.key_list || ')' || coalesce(' INCLUDE (' || keys.include_list || ')', '') END "
             "    || CASE WHEN x.indnullsnotdistinct THEN ' NULLS NOT DISTINCT' ELSE '' END "
-            "    || coalesce(' WITH (' || array_to_string(x.index_options, ', ') || ')', '') "
+            "    || coalesce(' WITH (' || " + sorted_options("x.index_options", ", ") + " || ')', '') "
             "    || coalesce(' TABLESPACE ' || quote_ident(ts.spcname), '') "
             "    || coalesce(' WHERE (' || " + (rd.on_demand ? token_sql("'p' || x.indexrelid::int8", "x.indpred::text") : std::string("pg_get_expr(x.indpred, x.indrelid)")) +
             " || ')', '') AS definition, "
             "  CASE WHEN NOT x.indisvalid THEN 'invalid' END AS validity, "
+            "  iopts.options AS opclass_options, CASE WHEN x.indisclustered THEN 'true' END AS clustered, "
             "  CASE WHEN x.index_kind = 'I' THEN NULLIF((SELECT count(*) FROM pg_inherits pt JOIN pg_class ptc ON ptc.oid = pt.inhrelid "
             "     WHERE pt.inhparent = x.table_oid AND ptc.relkind <> 'f' AND NOT EXISTS (SELECT 1 FROM pg_inherits ih JOIN pg_index pi ON pi.indexrelid = ih.inhrelid "
             "     WHERE ih.inhparent = x.indexrelid AND pi.indrelid = pt.inhrelid)), 0)::text END AS partitions_without_index, "
             "  x.indexrelid::int8 AS \"@comment:pg_class\" "
-            "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
+            "FROM idx x LEFT JOIN keys ON keys.indexrelid = x.indexrelid LEFT JOIN iopts ON iopts.attrelid = x.indexrelid JOIN pg_am am ON am.oid = x.relam "
             "LEFT JOIN pg_tablespace ts ON ts.oid = x.reltablespace", true);
+        // A partition's index attached to its parent's index is implied by it, except what it may set on its own:
+        // storage parameters, a tablespace, a comment. One that does is an object of the partition (differs_from_parent
+        // says what), like a partition's column that deviates from its parent's.
+        rd.load("SELECT 'index', quote_ident(n.nspname) || '.' || quote_ident(ic.relname), '', i.indrelid::int8 AS \"@parent\", "
+                "  concat_ws(', ', CASE WHEN dsc.description IS NOT NULL THEN 'comment' END, "
+                "    CASE WHEN ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] THEN 'options' END, "
+                "    CASE WHEN ic.reltablespace <> pic.reltablespace THEN 'tablespace' END) AS differs_from_parent, "
+                "  quote_ident(pn.nspname) || '.' || quote_ident(pic.relname) AS attached_to, " +
+                sorted_options("ic.reloptions", ", ") + " AS options, ts.spcname AS tablespace, dsc.description AS comment "
+                "FROM pg_class ic JOIN pg_namespace n ON n.oid = ic.relnamespace JOIN pg_index i ON i.indexrelid = ic.oid "
+                "JOIN pg_inherits inh ON inh.inhrelid = ic.oid JOIN pg_class pic ON pic.oid = inh.inhparent "
+                "JOIN pg_namespace pn ON pn.oid = pic.relnamespace LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace" +
+                comment_join("dsc", "pg_class", "ic.oid") +
+                "WHERE ic.relkind IN ('i', 'I') AND ic.relispartition AND " + kUserNamespace +
+                " AND (dsc.description IS NOT NULL OR ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] OR ic.reltablespace <> pic.reltablespace)");
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
-                "  pg_get_viewdef(c.oid, true) AS definition, array_to_string(c.reloptions, ',') AS reloptions, "
+                "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
                 "  c.oid::int8 AS \"@comment:pg_class\", " + owner_and_acl("c.relowner", "c.relacl", 'r') +
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
+        // Columns of views and materialized views, which their definition implies, except what may be set on them
+        // apart: a default (ALTER VIEW ... ALTER col SET DEFAULT), GRANTs on the column and a comment. Only columns
+        // with one of those are objects.
+        rd.load("SELECT 'column', '', '', pg_get_expr(d.adbin, 0) AS \"default\", a.attacl::text AS privileges, dsc.description AS comment, "
+                "  a.attrelid AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" + comment_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
+                "WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND (a.atthasdef OR a.attacl IS NOT NULL OR dsc.description IS NOT NULL) "
+                "AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
+        // What a table has beyond its row in pg_class, read apart for the few tables that have any (the tables query
+        // stays as it is): the reloptions of its TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled = false)),
+        // and the composite type of a typed table (CREATE TABLE t OF type).
+        {
+            PgResult r = conn.exec("SELECT CASE WHEN c.relkind = 'm' THEN 'materialized-view' WHEN c.relispartition THEN 'partition' ELSE 'table' END, " +
+                                   rel_id("c") + ", " + sorted_options("tc.reloptions", ",") + ", CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END "
+                                   "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid "
+                                   "WHERE (tc.reloptions IS NOT NULL OR c.reloftype <> 0) AND c.relkind IN ('r', 'p', 'm') AND " + kUserNamespace);
+            for (int i = 0; i < r.rows(); ++i) {
+                auto it = snap.objects.find(snapshot_key(r.get(i, 0), r.get(i, 1)));
+                if (it == snap.objects.end()) continue;
+                if (!r.is_null(i, 2)) it->second.attrs["toast_reloptions"] = r.get(i, 2);
+                if (!r.is_null(i, 3)) it->second.attrs["of_type"] = r.get(i, 3);
+            }
+        }
         // Sequences; those behind identity columns are part of the column's definition.
         // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
         // table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.
@@ -1134,6 +1323,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  CASE WHEN ident.refobjid IS NULL THEN format_type(s.seqtypid, NULL) END AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
                 "  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'true' END AS cycle, "
                 "  own.column_id AS owned_by, c.oid::int8 AS \"@comment:pg_class\", "
+                // Unlogged, or not like its owning table (whose persistence an owned sequence follows): a table made
+                // unlogged takes its serials' sequences along, which is the table's finding.
+                "  CASE WHEN c.relpersistence <> coalesce(own.table_persistence, 'p') THEN CASE c.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'logged' END END AS persistence, "
                 "  CASE WHEN own.table_id IS NULL AND ident.refobjid IS NULL THEN pg_get_userbyid(c.relowner) END AS owner, "
                 "  CASE WHEN ident.refobjid IS NULL THEN coalesce(c.relacl, acldefault('s', c.relowner))::text END AS privileges, "
                 "  ident.refobjid AS \"identity_relid\", ident.refobjsubid AS \"identity_attnum\" "
@@ -1142,7 +1334,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "LEFT JOIN LATERAL (SELECT d.refobjid, d.refobjsubid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
                 "     AND d.deptype = 'i' AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 LIMIT 1) ident ON true "
                 "LEFT JOIN LATERAL (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) AS table_id, "
-                "     quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) AS column_id FROM pg_depend d "
+                "     quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) AS column_id, tc.relpersistence AS table_persistence FROM pg_depend d "
                 "     JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
                 "     JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
                 "     WHERE ident.refobjid IS NULL AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid "
@@ -1164,19 +1356,45 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + rd.not_member("pg_proc", "p.oid") +
                 // Functions PostgreSQL creates as part of another object (a range type's constructors) go with it.
                 " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'i')");
+        {
+            const std::string prefix = snapshot_key("function", "");
+            for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+                auto def = it->second.attrs.find("definition");
+                if (def != it->second.attrs.end()) sort_function_settings(def->second);
+            }
+        }
         // Triggers; clones that a partition receives from its parent's trigger are implied by the parent's.
         rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
                 "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
-                "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled "
+                "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
+                "  tg.oid::int8 AS \"@comment:pg_trigger\" "
                 "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
+        // A clone enabled or disabled on its partition alone (ALTER TABLE partition DISABLE TRIGGER) is no longer implied
+        // by its parent's trigger: it is an object of the partition, like a column that deviates from its parent's.
+        rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
+                "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
+                "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
+                "  'enabled' AS differs_from_parent "
+                "FROM pg_trigger tg JOIN pg_trigger pt ON pt.oid = tg.tgparentid JOIN pg_class c ON c.oid = tg.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE tg.tgparentid <> 0 AND tg.tgenabled <> pt.tgenabled AND NOT tg.tgisinternal AND " + kUserNamespace + " AND " +
+                rd.not_member("pg_class", "c.oid"));
+        {
+            const std::string prefix = snapshot_key("trigger", "");
+            for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+                auto def = it->second.attrs.find("definition");
+                if (def != it->second.attrs.end()) sort_trigger_columns(def->second);
+            }
+        }
         // Row-level security policies.
         rd.load(std::string("SELECT 'policy', ") + rel_id("c") + " || '.' || quote_ident(pol.polname), " + rel_id("c") + ", "
                 "  CASE pol.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END AS command, "
                 "  CASE WHEN pol.polpermissive THEN 'permissive' ELSE 'restrictive' END AS mode, "
                 "  (SELECT string_agg(rn, ', ' ORDER BY rn) FROM (SELECT CASE WHEN r = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(r)) END AS rn "
                 "     FROM unnest(pol.polroles) r) roles) AS roles, "
-                "  pg_get_expr(pol.polqual, pol.polrelid) AS \"using\", pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check "
+                "  pg_get_expr(pol.polqual, pol.polrelid) AS \"using\", pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check, "
+                "  pol.oid::int8 AS \"@comment:pg_policy\" "
                 "FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         // Rewrite rules other than the ones views are made of (_RETURN). The rule's relation is its parent.

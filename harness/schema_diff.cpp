@@ -31,7 +31,7 @@ bool attr_compared(const std::string& name, const DiffPolicy& policy) {
     if (name == kColumnPositionAttr) return false;
     if (name == "owner") return policy.owners;
     if (name == "privileges") return policy.privileges;
-    if (name == "comment") return policy.comments;
+    if (name == "comment" || name == "part_comments") return policy.comments;
     return true;
 }
 
@@ -52,11 +52,21 @@ std::string compared_value(const std::string& name, const std::string& value, co
 }
 
 // An object that exists only to carry what the policy does not compare: a partition's column that differs from
-// its parent's by a comment alone, when comments are off.
+// its parent's (or a partition's index from its parent index) by a comment alone, when comments are off; a view's
+// column with only GRANTs or a comment.
 bool only_uncompared(const CatalogObject& o, const DiffPolicy& policy) {
-    if (o.kind != "column") return false;
+    if (o.kind != "column" && o.kind != "index") return false;
+    // A partition's column or attached index is an object only for what differs from its parent's.
     auto it = o.attrs.find("differs_from_parent");
-    return it != o.attrs.end() && compared_value(it->first, it->second, policy).empty();
+    if (it != o.attrs.end()) return compared_value(it->first, it->second, policy).empty();
+    // A view's column (no type: the view's definition has it) is an object only for what it carries of its own: a
+    // default, GRANTs, a comment.
+    if (o.kind == "column" && !o.attrs.count("type")) {
+        for (const auto& [name, value] : o.attrs)
+            if (attr_compared(name, policy)) return false;
+        return true;
+    }
+    return false;
 }
 
 std::string render(const CatalogObject& o, const DiffPolicy& policy, std::string out = "") {
@@ -448,6 +458,14 @@ std::vector<SchemaDifference> diff_snapshots(const Snapshot& reference, const Sn
         if (r && o && same_attrs(r->attrs, o->attrs) && r->parent == o->parent && !renamed_from) return;  // the common case, decided without any allocation
         if ((!r || !o) && only_uncompared(r ? *r : *o, policy)) return;
         const CatalogObject& any = r ? *r : *o;
+        // A partition's column that deviates from its parent's only by a NOT NULL that a primary key of the partition
+        // (on this side only) implies: the key's own finding says it, as for a table's column.
+        if ((!r || !o) && any.kind == "column") {
+            auto dev = any.attrs.find("differs_from_parent");
+            if (dev != any.attrs.end() && compared_value(dev->first, dev->second, policy) == "not_null" &&
+                pk_columns(r != nullptr).count(any.id) && !pk_columns(r == nullptr).count(any.id))
+                return;
+        }
         SchemaDifference d{any.kind, any.id, "", "", "", {}};
         std::string ref_lead, other_lead;  // what the definitions say beyond the attributes
         if (renamed_from) {
