@@ -1068,6 +1068,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  " + sorted_options("c.reloptions", ",") + " AS reloptions, "
                 "  CASE WHEN c.relrowsecurity THEN 'enabled' END AS row_security, "
                 "  CASE WHEN c.relforcerowsecurity THEN 'forced' END AS row_security_force, "
+                // A typed table (CREATE TABLE t OF type): its composite type.
+                "  CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type, "
                 "  CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index ' || coalesce((SELECT quote_ident(ri.relname) "
                 "     FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident), '?') END AS replica_identity, "
                 "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
@@ -1248,10 +1250,17 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // Indexes on columns only are spelled by the client from their arrays (name token i).
             "    WHERE x.indexprs IS NOT NULL) k "
             "  GROUP BY k.indexrelid), "
-            // Operator class options (gist_trgm_ops (siglen = 32)) live in the index's own columns' attoptions.
+            // Operator class options (gist_trgm_ops (siglen = 32)) live in the index's own columns' attoptions. Only
+            // operator classes whose family has the access method's options function take any (PostgreSQL refuses
+            // them otherwise): the indexes using one are found from the few such classes, not by reading every index's
+            // columns. The options function's number is the built-in access methods' own; others are always read.
             "iopts AS ("
             "  SELECT a.attrelid, string_agg(a.attnum || ': ' || " + sorted_options("a.attoptions", ", ") + ", '; ' ORDER BY a.attnum) AS options "
-            "  FROM pg_attribute a WHERE a.attrelid IN (SELECT indexrelid FROM idx) AND a.attoptions IS NOT NULL GROUP BY a.attrelid) "
+            "  FROM idx x JOIN pg_attribute a ON a.attrelid = x.indexrelid "
+            "  WHERE x.indclass::oid[] && (SELECT array_agg(o.oid) FROM pg_opclass o WHERE o.opcmethod NOT IN (403, 405, 783, 2742, 4000, 3580) "
+            "      OR EXISTS (SELECT 1 FROM pg_amproc p WHERE p.amprocfamily = o.opcfamily AND p.amprocnum = "
+            "        CASE o.opcmethod WHEN 405 THEN 3 WHEN 783 THEN 10 WHEN 2742 THEN 7 WHEN 4000 THEN 6 ELSE 5 END)) "
+            "    AND a.attoptions IS NOT NULL GROUP BY a.attrelid) "
             "SELECT 'index', quote_ident(x.nspname) || '.' || quote_ident(x.index_name), '', x.indrelid::int8 AS \"@parent\", "
             "  'CREATE ' || CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ON ' || CASE WHEN x.table_kind = 'p' THEN 'ONLY ' ELSE '' END "
             "    || " + name_token("r", "x.indrelid") + " || ' USING ' || quote_ident(am.amname) "
@@ -1275,17 +1284,17 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // storage parameters, a tablespace, a comment. One that does is an object of the partition (differs_from_parent
         // says what), like a partition's column that deviates from its parent's.
         rd.load("SELECT 'index', quote_ident(n.nspname) || '.' || quote_ident(ic.relname), '', i.indrelid::int8 AS \"@parent\", "
-                "  concat_ws(', ', CASE WHEN dsc.description IS NOT NULL THEN 'comment' END, "
+                "  concat_ws(', ', CASE WHEN ic.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0) THEN 'comment' END, "
                 "    CASE WHEN ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] THEN 'options' END, "
                 "    CASE WHEN ic.reltablespace <> pic.reltablespace THEN 'tablespace' END) AS differs_from_parent, "
                 "  quote_ident(pn.nspname) || '.' || quote_ident(pic.relname) AS attached_to, " +
-                sorted_options("ic.reloptions", ", ") + " AS options, ts.spcname AS tablespace, dsc.description AS comment "
-                "FROM pg_class ic JOIN pg_namespace n ON n.oid = ic.relnamespace JOIN pg_index i ON i.indexrelid = ic.oid "
-                "JOIN pg_inherits inh ON inh.inhrelid = ic.oid JOIN pg_class pic ON pic.oid = inh.inhparent "
-                "JOIN pg_namespace pn ON pn.oid = pic.relnamespace LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace" +
-                comment_join("dsc", "pg_class", "ic.oid") +
-                "WHERE ic.relkind IN ('i', 'I') AND ic.relispartition AND " + kUserNamespace +
-                " AND (dsc.description IS NOT NULL OR ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] OR ic.reltablespace <> pic.reltablespace)");
+                sorted_options("ic.reloptions", ", ") + " AS options, ts.spcname AS tablespace, ic.oid::int8 AS \"@comment:pg_class\" "
+                "FROM pg_inherits inh JOIN pg_class ic ON ic.oid = inh.inhrelid JOIN pg_class pic ON pic.oid = inh.inhparent "
+                "JOIN pg_namespace n ON n.oid = ic.relnamespace JOIN pg_index i ON i.indexrelid = ic.oid "
+                "JOIN pg_namespace pn ON pn.oid = pic.relnamespace LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace "
+                "WHERE ic.relkind IN ('i', 'I') AND " + kUserNamespace +
+                " AND (ic.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0) "
+                "  OR ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] OR ic.reltablespace <> pic.reltablespace)");
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
                 "  c.oid::int8 AS \"@comment:pg_class\", " + owner_and_acl("c.relowner", "c.relacl", 'r') +
@@ -1294,26 +1303,29 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 " AND " + rd.not_member("pg_class", "c.oid"));
         // Columns of views and materialized views, which their definition implies, except what may be set on them
         // apart: a default (ALTER VIEW ... ALTER col SET DEFAULT), GRANTs on the column and a comment. Only columns
-        // with one of those are objects.
-        rd.load("SELECT 'column', '', '', pg_get_expr(d.adbin, 0) AS \"default\", a.attacl::text AS privileges, dsc.description AS comment, "
-                "  a.attrelid AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
-                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" + comment_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
-                "WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND (a.atthasdef OR a.attacl IS NOT NULL OR dsc.description IS NOT NULL) "
-                "AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
-        // What a table has beyond its row in pg_class, read apart for the few tables that have any (the tables query
-        // stays as it is): the reloptions of its TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled = false)),
-        // and the composite type of a typed table (CREATE TABLE t OF type).
+        // with one of those are objects. Not asked when the query above found no view.
+        auto any_of_kind = [&](const char* kind) {
+            auto it = snap.objects.lower_bound(snapshot_key(kind, ""));
+            return it != snap.objects.end() && it->second.kind == kind;
+        };
+        if (any_of_kind("view") || any_of_kind("materialized-view")) {
+            rd.load("SELECT 'column', '', '', pg_get_expr(d.adbin, 0) AS \"default\", a.attacl::text AS privileges, dsc.description AS comment, "
+                    "  a.attrelid::int8 AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
+                    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" + comment_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
+                    "WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND (a.atthasdef OR a.attacl IS NOT NULL OR dsc.description IS NOT NULL) "
+                    "AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
+        }
+        // The reloptions of a table's or materialized view's TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled =
+        // false)), read from the few TOAST tables that have any rather than by a lookup per table.
         {
             PgResult r = conn.exec("SELECT CASE WHEN c.relkind = 'm' THEN 'materialized-view' WHEN c.relispartition THEN 'partition' ELSE 'table' END, " +
-                                   rel_id("c") + ", " + sorted_options("tc.reloptions", ",") + ", CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END "
-                                   "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid "
-                                   "WHERE (tc.reloptions IS NOT NULL OR c.reloftype <> 0) AND c.relkind IN ('r', 'p', 'm') AND " + kUserNamespace);
+                                   rel_id("c") + ", " + sorted_options("tc.reloptions", ",") + " "
+                                   "FROM pg_class tc JOIN pg_class c ON c.reltoastrelid = tc.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE tc.relkind = 't' AND tc.reloptions IS NOT NULL AND c.relkind IN ('r', 'p', 'm') AND " + kUserNamespace);
             for (int i = 0; i < r.rows(); ++i) {
                 auto it = snap.objects.find(snapshot_key(r.get(i, 0), r.get(i, 1)));
-                if (it == snap.objects.end()) continue;
-                if (!r.is_null(i, 2)) it->second.attrs["toast_reloptions"] = r.get(i, 2);
-                if (!r.is_null(i, 3)) it->second.attrs["of_type"] = r.get(i, 3);
+                if (it != snap.objects.end()) it->second.attrs["toast_reloptions"] = r.get(i, 2);
             }
         }
         // Sequences; those behind identity columns are part of the column's definition.
