@@ -563,6 +563,10 @@ struct Reader {
             }
             fetch_relations(missing);
         }
+        // Attribute columns in name order, so that each row's attributes are appended in the order Attrs keeps.
+        std::vector<int> by_name;
+        for (int c = 3; c < r.cols(); ++c) by_name.push_back(c);
+        std::stable_sort(by_name.begin(), by_name.end(), [&](int a, int b) { return names[a] < names[b]; });
         auto hint = snap.objects.end();
         std::string kind, key_prefix;  // a query yields one kind or a few: its key prefix is computed once per kind
         for (int i = 0; i < r.rows(); ++i) {
@@ -592,7 +596,7 @@ struct Reader {
             size_t present = 0;  // the attributes this row has: one allocation for them all
             for (int c = 3; c < r.cols(); ++c) present += !hidden[c] && !r.is_null(i, c);
             o.attrs.reserve(present + (relid_col >= 0 ? 1 : 0) + (finish ? 6 : 0));  // columns get their position later
-            for (int c = 3; c < r.cols(); ++c) {
+            for (int c : by_name) {
                 if (r.is_null(i, c)) continue;
                 if (hidden[c] >= 4) continue;
                 if (hidden[c]) {
