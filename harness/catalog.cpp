@@ -688,12 +688,15 @@ struct Reader {
                 info.collation = t.is_null(i, 4) ? 0 : digits(t.value(i, 4));
             }
         }
+        // Each row's type, looked up once.
+        std::vector<const TypeInfo*> row_type(static_cast<size_t>(r.rows()));
+        for (int i = 0; i < r.rows(); ++i)
+            row_type[static_cast<size_t>(i)] = &types[{digits(r.value(i, typid)), std::strtol(r.value(i, typmod), nullptr, 10)}];
         // Collations other than the column type's, spelled schema.name (rare: fetched only when there are some).
         std::set<unsigned long> other_collations;
         for (int i = 0; i < r.rows(); ++i) {
             const unsigned long coll = digits(r.value(i, collation));
-            if (coll && coll != types[{digits(r.value(i, typid)), std::strtol(r.value(i, typmod), nullptr, 10)}].collation)
-                other_collations.insert(coll);
+            if (coll && coll != row_type[static_cast<size_t>(i)]->collation) other_collations.insert(coll);
         }
         std::unordered_map<unsigned long, std::string> collation_ids;
         if (!other_collations.empty()) {
@@ -703,28 +706,28 @@ struct Reader {
             for (int i = 0; i < l.rows(); ++i) collation_ids[digits(l.value(i, 0))] = l.get(i, 1);
         }
         load_result(r, false, [&](const PgResult& row, int i, CatalogObject& o) {
-            const TypeInfo& type = types[{digits(row.value(i, typid)), std::strtol(row.value(i, typmod), nullptr, 10)}];
-            o.attrs.add("type", type.spelled);
-            o.attrs.add("not_null", row.value(i, notnull)[0] == 't' ? "true" : "false");
-            switch (row.value(i, identity)[0]) {
-                case 'a': o.attrs.add("identity", "always"); break;
-                case 'd': o.attrs.add("identity", "by default"); break;
-                default: break;
-            }
+            const TypeInfo& type = *row_type[static_cast<size_t>(i)];
             const unsigned long coll = digits(row.value(i, collation));
             if (coll && coll != type.collation) {
                 auto name = collation_ids.find(coll);
                 if (name != collation_ids.end()) o.attrs.add("collation", name->second);
             }
-            const char st = row.value(i, storage)[0];
-            if (st != type.storage) o.attrs.add("storage", std::string(1, st));
             switch (row.value(i, compression)[0]) {
                 case 'p': o.attrs.add("compression", "pglz"); break;
                 case 'l': o.attrs.add("compression", "lz4"); break;
                 default: break;
             }
+            switch (row.value(i, identity)[0]) {
+                case 'a': o.attrs.add("identity", "always"); break;
+                case 'd': o.attrs.add("identity", "by default"); break;
+                default: break;
+            }
+            o.attrs.add("not_null", row.value(i, notnull)[0] == 't' ? "true" : "false");
             const char* target = row.value(i, stattarget);
             if (target[0] != '-') o.attrs.add("statistics", target);
+            const char st = row.value(i, storage)[0];
+            if (st != type.storage) o.attrs.add("storage", std::string(1, st));
+            o.attrs.add("type", type.spelled);
         });
     }
 
