@@ -1361,7 +1361,9 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     ORDER BY 2 LIMIT 1) own ON true "
                 "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         rd.take_identity_sequences();
-        rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', '', "
+        // A function is identified by its name and argument types, as PostgreSQL identifies it: renaming a parameter
+        // changes its definition, not which function it is.
+        rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')', '', "
                 "  CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' ELSE 'function' END AS function_kind, "
                 // pg_get_functiondef refuses aggregates: theirs is spelled from pg_aggregate.
                 "  CASE WHEN p.prokind = 'a' THEN concat_ws(' ', 'AGGREGATE', format_type(p.prorettype, NULL), 'kind=' || ag.aggkind::text, "
@@ -1461,7 +1463,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // Event triggers: the event, the command tags they are limited to (a set), the function they run.
         rd.load("SELECT 'event-trigger', quote_ident(e.evtname), '', e.evtevent AS event, "
                 "  CASE WHEN e.evttags IS NOT NULL THEN array_to_string(ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY t COLLATE \"C\"), ', ') END AS tags, "
-                "  quote_ident(fn.nspname) || '.' || quote_ident(f.proname) || '(' || pg_get_function_identity_arguments(f.oid) || ')' AS function, "
+                "  quote_ident(fn.nspname) || '.' || quote_ident(f.proname) || '(' || oidvectortypes(f.proargtypes) || ')' AS function, "
                 "  CASE e.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled, "
                 "  pg_get_userbyid(e.evtowner) AS owner, e.oid::int8 AS \"@comment:pg_event_trigger\" "
                 "FROM pg_event_trigger e JOIN pg_proc f ON f.oid = e.evtfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace WHERE " + rd.not_member("pg_event_trigger", "e.oid"));
