@@ -1215,6 +1215,14 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "WHERE con.contypid = 0 AND con.contype <> 't' AND " + kUserNamespace + " AND con.conparentid = 0 "
             "  AND NOT (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0) "
             "  AND " + rd.not_member("pg_class", "c.oid"), true);
+        // A partition's copy of its parent's constraint with a comment of its own is an object of the partition for
+        // that comment (differs_from_parent), like a column that deviates from its parent's.
+        rd.load("SELECT 'constraint', '', '', con.conrelid::int8 AS \"@relid\", quote_ident(con.conname) AS \"@name\", "
+                "  'comment' AS differs_from_parent, con.oid::int8 AS \"@comment:pg_constraint\" "
+                "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE con.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0) "
+                "  AND con.contypid = 0 AND (con.conparentid <> 0 OR (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0)) "
+                "  AND " + std::string(kUserNamespace) + " AND " + rd.not_member("pg_class", "c.oid"));
         // Indexes, except those backing a constraint (the constraint stands for them) and partition indexes
         // attached to a parent index (the parent's index stands for them). A parent index records how many of the
         // table's partitions lack an attached index (only when some do), so a partition that is missing or extra is
@@ -1391,15 +1399,20 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  tg.oid::int8 AS \"@comment:pg_trigger\" "
                 "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
-        // A clone enabled or disabled on its partition alone (ALTER TABLE partition DISABLE TRIGGER) is no longer implied
-        // by its parent's trigger: it is an object of the partition, like a column that deviates from its parent's.
+        // A clone enabled or disabled on its partition alone (ALTER TABLE partition DISABLE TRIGGER), or with a comment of
+        // its own, is no longer implied by its parent's trigger: it is an object of the partition, like a column that
+        // deviates from its parent's.
         rd.load(std::string("SELECT 'trigger', ") + rel_id("c") + " || '.' || quote_ident(tg.tgname), " + rel_id("c") + ", "
                 "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
                 "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
-                "  'enabled' AS differs_from_parent "
+                "  concat_ws(', ', CASE WHEN tg.tgenabled <> pt.tgenabled THEN 'enabled' END, "
+                "    CASE WHEN tg.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0) "
+                "    THEN 'comment' END) AS differs_from_parent, tg.oid::int8 AS \"@comment:pg_trigger\" "
                 "FROM pg_trigger tg JOIN pg_trigger pt ON pt.oid = tg.tgparentid JOIN pg_class c ON c.oid = tg.tgrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE tg.tgparentid <> 0 AND tg.tgenabled <> pt.tgenabled AND NOT tg.tgisinternal AND " + kUserNamespace + " AND " +
+                "WHERE tg.tgparentid <> 0 AND NOT tg.tgisinternal AND (tg.tgenabled <> pt.tgenabled "
+                "  OR tg.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0)) AND " +
+                kUserNamespace + " AND " +
                 rd.not_member("pg_class", "c.oid"));
         {
             const std::string prefix = snapshot_key("trigger", "");

@@ -52,11 +52,12 @@ std::string compared_value(const std::string& name, const std::string& value, co
 }
 
 // An object that exists only to carry what the policy does not compare: a partition's column that differs from
-// its parent's (or a partition's index from its parent index) by a comment alone, when comments are off; a view's
-// column with only GRANTs or a comment.
+// its parent's (or a partition's index, trigger or constraint from its parent's) by a comment alone, when comments
+// are off; a view's column with only GRANTs or a comment.
 bool only_uncompared(const CatalogObject& o, const DiffPolicy& policy) {
-    if (o.kind != "column" && o.kind != "index") return false;
-    // A partition's column or attached index is an object only for what differs from its parent's.
+    if (o.kind != "column" && o.kind != "index" && o.kind != "trigger" && o.kind != "constraint") return false;
+    // A partition's column, attached index, cloned trigger or constraint is an object only for what differs from its
+    // parent's.
     auto it = o.attrs.find("differs_from_parent");
     if (it != o.attrs.end()) return compared_value(it->first, it->second, policy).empty();
     // A view's column (no type: the view's definition has it) is an object only for what it carries of its own: a

@@ -1347,7 +1347,8 @@ TEST(CatalogPolicy, CommentsAreComparedUnlessThePolicyTurnsThemOff) {
                                          "CREATE POLICY t_own ON t USING (a > 0); CREATE VIEW v AS SELECT id FROM t;"
                                          "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x; CREATE TYPE ct AS (x int);"
                                          "CREATE DOMAIN d AS int CONSTRAINT d_pos CHECK (VALUE > 0);") +
-                             kPartitioned + "ALTER TABLE m_2025 ALTER v SET DEFAULT 'x';";
+                             kPartitioned + "ALTER TABLE m_2025 ALTER v SET DEFAULT 'x';"
+                             "CREATE TRIGGER m_touch BEFORE UPDATE ON m FOR EACH ROW EXECUTE FUNCTION touch(); ALTER TABLE m ADD PRIMARY KEY (id, ts);";
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"COMMENT ON TABLE t IS 'the t';", "table.changed public.t"},
         {"COMMENT ON COLUMN t.a IS 'the a';", "column.changed public.t.a"},
@@ -1368,6 +1369,9 @@ TEST(CatalogPolicy, CommentsAreComparedUnlessThePolicyTurnsThemOff) {
         {"COMMENT ON CONSTRAINT d_pos ON DOMAIN d IS 'positive';", "type.changed public.d"},
         // A partition's index attached to its parent's is there for its comment.
         {"COMMENT ON INDEX m_2024_v_idx IS 'hot';", "index.extra public.m_2024_v_idx"},
+        // So is a partition's clone of its parent's trigger or key.
+        {"COMMENT ON TRIGGER m_touch ON m_2024 IS 'clone';", "trigger.extra public.m_2024.m_touch"},
+        {"COMMENT ON CONSTRAINT m_2024_pkey ON m_2024 IS 'clone';", "constraint.extra public.m_2024.m_2024_pkey"},
     };
     std::vector<std::string> scripts{base};
     for (const auto& c : cases) scripts.push_back(base + c.first);
