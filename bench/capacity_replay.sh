@@ -13,21 +13,15 @@ rounds=${1:-5}
 scenario=${2:-capacity-fixed}
 proj=scenarios/$scenario
 [ -x build/pggate ] || ci/build.sh --target pggate >/dev/null
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+. bench/scratch_server.sh
 stamp=$(sed -n 's/^ *stamp: *"\{0,1\}\([0-9A-Za-z_]*\)"\{0,1\}/\1/p' "$proj/pggate.yaml")
-as_pg=()
-[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
 
 now_ms() { date +%s%3N; }
 
 shell_pipeline() {
-  local base=/tmp
-  [ -w /dev/shm ] && base=/dev/shm
   local d
-  d=$(mktemp -d "$base/bench-shell-XXXXXX")
-  [ ${#as_pg[@]} -gt 0 ] && chown postgres "$d"
-  "${as_pg[@]}" "$bin/initdb" -D "$d/data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
-  "${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -o "-k $d -c listen_addresses='' -c fsync=off" -w start >/dev/null
+  scratch_dir shell
+  scratch_start
   export PGHOST=$d PGUSER=postgres
   local ok=0
   {
@@ -45,7 +39,7 @@ shell_pipeline() {
     diff -q "$d/chain.sql" "$d/init.sql" >/dev/null || true
     diff -q "$d/chain.sql" "$d/init_upgrade.sql" >/dev/null || true
   } || ok=$?
-  "${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -m immediate stop >/dev/null
+  scratch_stop
   rm -rf "$d"
   unset PGHOST PGUSER
   return $ok

@@ -13,32 +13,24 @@ cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "catalog_instructions.sh: needs valgrind (apt-get install valgrind)" >&2; exit 2; }
 pggate=$(realpath "${PGGATE:-./build/pggate}")
 [ -n "${PGGATE:-}" ] || [ -x build/pggate ] || ci/build.sh --target pggate >/dev/null
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_pg=()
-[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
-base=/tmp
-[ -w /dev/shm ] && base=/dev/shm
-d=$(mktemp -d "$base/bench-instr-XXXXXX")
-chmod 755 "$d"
-[ ${#as_pg[@]} -gt 0 ] && chown postgres "$d"
-cleanup() { "${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$d"; }
-trap cleanup EXIT
-"${as_pg[@]}" "$bin/initdb" -D "$d/data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
-"${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -l "$d/log" -o "-k $d -c listen_addresses='' -c fsync=off -c max_locks_per_transaction=1024 -c log_min_duration_statement=0" -w start >/dev/null
+. bench/scratch_server.sh
+scratch_dir instr
+trap 'scratch_stop fast; rm -rf "$d"' EXIT
+scratch_start -c max_locks_per_transaction=1024 -c log_min_duration_statement=0
 export PGHOST=$d PGUSER=postgres
 python3 bench/gen_schema.py "${1:-2000}" "${2:-16}" "${3:-36}" > "$d/schema.sql"
 for db in a b; do createdb "$db"; psql -q -v ON_ERROR_STOP=1 -d "$db" -f "$d/schema.sql" >/dev/null; done
 vacuumdb -q -d a && vacuumdb -q -d b  # the counts should not include pruning what the DDL left
-: > "$d/log"
+: > "$d/server.log"
 dsn_a="host=$d user=postgres dbname=a"; dsn_b="host=$d user=postgres dbname=b"
 "$pggate" diff "$dsn_a" "$dsn_b" >/dev/null
 client=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$pggate" diff "$dsn_a" "$dsn_b" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')
-"${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -m fast stop >/dev/null
+scratch_stop fast
 # One connection's statements, as the server logged them, parameters inlined.
 python3 - "$d" <<'PY'
 import re, sys
 d = sys.argv[1]
-entries = re.split(r'\n(?=\d{4}-\d\d-\d\d )', open(f'{d}/log').read())
+entries = re.split(r'\n(?=\d{4}-\d\d-\d\d )', open(f'{d}/server.log').read())
 pid, out = None, []
 for k, e in enumerate(entries):
     m = re.match(r'\S+ \S+ \S+ \[(\d+)\] LOG:  duration: [0-9.]+ ms  (statement|execute [^:]*): (.*)$', e, re.S)

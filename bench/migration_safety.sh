@@ -28,21 +28,15 @@ revisions=${2:-200}
 pggate=${PGGATE:-./build/pggate}
 [ -n "${PGGATE:-}" ] || [ -x build/pggate ] || ci/build.sh --target pggate >/dev/null
 pggate=$(realpath "$pggate")
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_pg=()
-[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
-base=/tmp
-[ -w /dev/shm ] && base=/dev/shm
-d=$(mktemp -d "$base/bench-migration-safety-XXXXXX")
-[ ${#as_pg[@]} -gt 0 ] && chown postgres "$d"
+. bench/scratch_server.sh
+scratch_dir migration-safety
 
 # Nothing may outlive the script, Ctrl-C included: the child in flight (pggate cleans up after itself on
 # SIGINT/SIGTERM), the scratch server, the temp dir.
 child=
-stop_server() { [ -f "$d/data/postmaster.pid" ] && "${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -m immediate stop >/dev/null 2>&1 || true; }
 cleanup() {
   if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null || true; fi
-  stop_server
+  scratch_stop
   rm -rf "$d"
 }
 trap cleanup EXIT
@@ -145,8 +139,7 @@ by_hand() {
   local ups=() f
   for f in "$dir"/migrations/*.up.sql; do ups+=("$f"); done  # zero-padded versions: name order is apply order
   t0=$(now_ms)
-  "${as_pg[@]}" "$bin/initdb" -D "$d/data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
-  "${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -o "-k $d -c listen_addresses='' -c fsync=off" -w start >/dev/null
+  scratch_start
 
   # 1. Reversibility, revision by revision, then down to empty.
   t=$(now_ms)
@@ -198,7 +191,7 @@ by_hand() {
   "$bin/dropdb" -h "$d" -U postgres seeded
   seeded=$(( $(now_ms) - t ))
 
-  stop_server
+  scratch_stop
   rm -rf "$d/data" "$tmp"
   total=$(( $(now_ms) - t0 ))
   echo "$rev $seeded - $(( rev + seeded )) $total $differing" >"$out"

@@ -12,17 +12,10 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 pggate=${PGGATE:-./build/pggate}
 [ -n "${PGGATE:-}" ] || [ -x build/pggate ] || ci/build.sh --target pggate >/dev/null
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_pg=()
-[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
-base=/tmp
-[ -w /dev/shm ] && base=/dev/shm
-d=$(mktemp -d "$base/bench-diff-XXXXXX")
-[ ${#as_pg[@]} -gt 0 ] && chown postgres "$d"
-cleanup() { "${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$d"; }
-trap cleanup EXIT
-"${as_pg[@]}" "$bin/initdb" -D "$d/data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
-"${as_pg[@]}" "$bin/pg_ctl" -D "$d/data" -o "-k $d -c listen_addresses='' -c fsync=off -c max_locks_per_transaction=1024" -w start >/dev/null
+. bench/scratch_server.sh
+scratch_dir diff
+trap 'scratch_stop; rm -rf "$d"' EXIT
+scratch_start -c max_locks_per_transaction=1024
 export PGHOST=$d PGUSER=postgres
 python3 bench/gen_schema.py "${2:-2000}" "${3:-16}" "${4:-36}" > "$d/schema.sql"
 for db in a b; do createdb "$db"; psql -q -v ON_ERROR_STOP=1 -d "$db" -f "$d/schema.sql" >/dev/null; done
