@@ -44,6 +44,12 @@ std::string comment_join(const std::string& alias, const std::string& catalog, c
            catalog + "'::regclass AND " + alias + ".objsubid = " + subid_expr + " ";
 }
 
+// Whether an object has a comment, for queries that keep only the objects with something of their own (the comment
+// itself comes from Reader::comments).
+std::string has_comment(const std::string& catalog, const std::string& oid_expr) {
+    return oid_expr + " IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = '" + catalog + "'::regclass AND d.objsubid = 0)";
+}
+
 std::string rel_id(const std::string& alias) {
     return "quote_ident(n.nspname) || '.' || quote_ident(" + alias + ".relname)";
 }
@@ -347,20 +353,15 @@ struct Reader {
     void fetch_missing_names(const std::vector<std::string_view>& values) {
         std::set<unsigned long> rels, atts, opcs, colls;
         for (std::string_view v : values)
-            for (size_t open = v.find(kNameOpen); open != std::string_view::npos; open = v.find(kNameOpen, open + 1)) {
-                char what;
-                unsigned long oid;
-                std::string_view fields;
-                size_t close;
-                if (!parse_token(v, open, what, oid, fields, close)) continue;
+            for_each_token(v, [&](size_t, char what, unsigned long oid, std::string_view fields, size_t) {
                 if (what == 'r' ? !relation_ids.count(oid) : !attributes.count(oid)) (what == 'r' ? rels : atts).insert(oid);
-                if (what != 'i') continue;
+                if (what != 'i') return;
                 const auto f = index_fields(fields);
                 for (unsigned long o : numbers(f[2]))
                     if (!opclasses.count(o)) opcs.insert(o);
                 for (unsigned long o : numbers(f[4]))
                     if (o && !collations.count(o)) colls.insert(o);
-            }
+            });
         fetch_relations(rels);
         if (!atts.empty()) {
             PgResult r = conn.exec_params("SELECT a.attrelid, a.attnum, quote_ident(a.attname), a.attcollation FROM pg_attribute a "
@@ -387,87 +388,102 @@ struct Reader {
         list[attnum] = {std::move(name), collation};
     }
 
-    // Replaces the name tokens of a value (see name_token) with the names they stand for. Text that only looks like
-    // a token, or names an OID that is not there, is left as it is.
-    std::string resolve_names(const std::string& value) const {
-        const std::string_view v(value);
-        std::string out;
-        size_t i = 0;
+    // Calls f(open, what, oid, fields, close) for each name token in v (see name_token), in order.
+    template <class F>
+    static void for_each_token(std::string_view v, F&& f) {
         for (size_t open = v.find(kNameOpen); open != std::string_view::npos; open = v.find(kNameOpen, open + 1)) {
             char what;
             unsigned long oid;
             std::string_view fields;
             size_t close;
             if (!parse_token(v, open, what, oid, fields, close)) continue;
-            std::string name;
-            if (what == 'r') {
-                auto it = relation_ids.find(oid);
-                if (it == relation_ids.end()) continue;
-                name = it->second;
-            } else {
-                auto it = attributes.find(oid);
-                if (it == attributes.end()) continue;
-                const auto& atts = it->second;
-                auto number = [&](size_t& p) {
-                    unsigned long n = 0;
-                    for (; p < fields.size() && fields[p] >= '0' && fields[p] <= '9'; ++p) n = n * 10 + static_cast<unsigned long>(fields[p] - '0');
-                    return n;
-                };
-                size_t p = 0;
-                if (what == 'n') {  // <attnum> <attnum>...: the columns' names, listed (as string_agg(..., ', ') would)
-                    while (p < fields.size()) {
-                        if (fields[p] == ' ') {
-                            ++p;
-                            continue;
-                        }
-                        const unsigned long attnum = number(p);
-                        if (attnum < atts.size() && !atts[attnum].name.empty()) name += (name.empty() ? "" : ", ") + atts[attnum].name;
-                    }
-                } else if (what == 'i') {  // an index's column list, as the index query's keys spell it
-                    const auto f = index_fields(fields);
-                    const size_t key_count = std::strtoul(std::string(f[0]).c_str(), nullptr, 10);
-                    const auto keys = numbers(f[1]), classes = numbers(f[2]), options = numbers(f[3]), colls = numbers(f[4]);
-                    std::string key_list, include_list;
-                    for (size_t k = 0; k < keys.size(); ++k) {
-                        const unsigned long attnum = keys[k];
-                        if (attnum >= atts.size() || atts[attnum].name.empty()) continue;  // as a NULL key: left out
-                        std::string def = atts[attnum].name;
-                        if (k < colls.size() && colls[k] != 0 && colls[k] != atts[attnum].collation) {
-                            auto coll = collations.find(colls[k]);
-                            if (coll == collations.end()) continue;  // as a NULL key: left out
-                            def.append(" COLLATE ").append(coll->second);
-                        }
-                        if (k < classes.size()) {
-                            auto opc = opclasses.find(classes[k]);
-                            if (opc != opclasses.end() && !opc->second.second) def.append(" ").append(opc->second.first);
-                        }
-                        if (k < options.size()) {
-                            const unsigned long opt = options[k];
-                            if (opt & 1) def += " DESC";
-                            if ((opt & 1) && !(opt & 2)) def += " NULLS LAST";
-                            else if (!(opt & 1) && (opt & 2)) def += " NULLS FIRST";
-                        }
-                        std::string& list = k < key_count ? key_list : include_list;
-                        if (!list.empty()) list += ", ";
-                        list += def;
-                    }
-                    if (key_list.empty()) continue;
-                    name = " (" + key_list + ")";
-                    if (!include_list.empty()) name += " INCLUDE (" + include_list + ")";
-                } else {  // <attnum>:<collation oid>:<quoted collation name>: an index key column
-                    const unsigned long attnum = number(p);
-                    ++p;
-                    const unsigned long collation = number(p);
-                    ++p;
-                    if (attnum >= atts.size() || atts[attnum].name.empty()) continue;
-                    name = atts[attnum].name;
-                    if (collation != 0 && collation != atts[attnum].collation) name.append(" COLLATE ").append(fields.substr(p));
-                }
-            }
-            out.append(v.substr(i, open - i)).append(name);
-            i = close + 1;
+            f(open, what, oid, fields, close);
             open = close;
         }
+    }
+
+    // What a name token stands for; nullopt when it names an OID that is not there.
+    std::optional<std::string> spell_token(char what, unsigned long oid, std::string_view fields) const {
+        std::string name;
+        if (what == 'r') {
+            auto it = relation_ids.find(oid);
+            if (it == relation_ids.end()) return std::nullopt;
+            name = it->second;
+        } else {
+            auto it = attributes.find(oid);
+            if (it == attributes.end()) return std::nullopt;
+            const auto& atts = it->second;
+            auto number = [&](size_t& p) {
+                unsigned long n = 0;
+                for (; p < fields.size() && fields[p] >= '0' && fields[p] <= '9'; ++p) n = n * 10 + static_cast<unsigned long>(fields[p] - '0');
+                return n;
+            };
+            size_t p = 0;
+            if (what == 'n') {  // <attnum> <attnum>...: the columns' names, listed (as string_agg(..., ', ') would)
+                while (p < fields.size()) {
+                    if (fields[p] == ' ') {
+                        ++p;
+                        continue;
+                    }
+                    const unsigned long attnum = number(p);
+                    if (attnum < atts.size() && !atts[attnum].name.empty()) name += (name.empty() ? "" : ", ") + atts[attnum].name;
+                }
+            } else if (what == 'i') {  // an index's column list, as the index query's keys spell it
+                const auto f = index_fields(fields);
+                const size_t key_count = std::strtoul(std::string(f[0]).c_str(), nullptr, 10);
+                const auto keys = numbers(f[1]), classes = numbers(f[2]), options = numbers(f[3]), colls = numbers(f[4]);
+                std::string key_list, include_list;
+                for (size_t k = 0; k < keys.size(); ++k) {
+                    const unsigned long attnum = keys[k];
+                    if (attnum >= atts.size() || atts[attnum].name.empty()) continue;  // as a NULL key: left out
+                    std::string def = atts[attnum].name;
+                    if (k < colls.size() && colls[k] != 0 && colls[k] != atts[attnum].collation) {
+                        auto coll = collations.find(colls[k]);
+                        if (coll == collations.end()) continue;  // as a NULL key: left out
+                        def.append(" COLLATE ").append(coll->second);
+                    }
+                    if (k < classes.size()) {
+                        auto opc = opclasses.find(classes[k]);
+                        if (opc != opclasses.end() && !opc->second.second) def.append(" ").append(opc->second.first);
+                    }
+                    if (k < options.size()) {
+                        const unsigned long opt = options[k];
+                        if (opt & 1) def += " DESC";
+                        if ((opt & 1) && !(opt & 2)) def += " NULLS LAST";
+                        else if (!(opt & 1) && (opt & 2)) def += " NULLS FIRST";
+                    }
+                    std::string& list = k < key_count ? key_list : include_list;
+                    if (!list.empty()) list += ", ";
+                    list += def;
+                }
+                if (key_list.empty()) return std::nullopt;
+                name = " (" + key_list + ")";
+                if (!include_list.empty()) name += " INCLUDE (" + include_list + ")";
+            } else {  // <attnum>:<collation oid>:<quoted collation name>: an index key column
+                const unsigned long attnum = number(p);
+                ++p;
+                const unsigned long collation = number(p);
+                ++p;
+                if (attnum >= atts.size() || atts[attnum].name.empty()) return std::nullopt;
+                name = atts[attnum].name;
+                if (collation != 0 && collation != atts[attnum].collation) name.append(" COLLATE ").append(fields.substr(p));
+            }
+        }
+        return name;
+    }
+
+    // Replaces the name tokens of a value (see name_token) with the names they stand for. Text that only looks like
+    // a token, or names an OID that is not there, is left as it is.
+    std::string resolve_names(const std::string& value) const {
+        const std::string_view v(value);
+        std::string out;
+        size_t i = 0;
+        for_each_token(v, [&](size_t open, char what, unsigned long oid, std::string_view fields, size_t close) {
+            std::optional<std::string> name = spell_token(what, oid, fields);
+            if (!name) return;
+            out.append(v.substr(i, open - i)).append(*name);
+            i = close + 1;
+        });
         if (i == 0) return value;
         out.append(v.substr(i));
         return out;
@@ -1220,7 +1236,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         rd.load("SELECT 'constraint', '', '', con.conrelid::int8 AS \"@relid\", quote_ident(con.conname) AS \"@name\", "
                 "  'comment' AS differs_from_parent, con.oid::int8 AS \"@comment:pg_constraint\" "
                 "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE con.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0) "
+                "WHERE " + has_comment("pg_constraint", "con.oid") + " "
                 "  AND con.contypid = 0 AND (con.conparentid <> 0 OR (c.relispartition AND con.contype = 'c' AND con.coninhcount > 0)) "
                 "  AND " + std::string(kUserNamespace) + " AND " + rd.not_member("pg_class", "c.oid"));
         // Indexes, except those backing a constraint (the constraint stands for them) and partition indexes
@@ -1299,7 +1315,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         // storage parameters, a tablespace, a comment. One that does is an object of the partition (differs_from_parent
         // says what), like a partition's column that deviates from its parent's.
         rd.load("SELECT 'index', quote_ident(n.nspname) || '.' || quote_ident(ic.relname), '', i.indrelid::int8 AS \"@parent\", "
-                "  concat_ws(', ', CASE WHEN ic.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0) THEN 'comment' END, "
+                "  concat_ws(', ', CASE WHEN " + has_comment("pg_class", "ic.oid") + " THEN 'comment' END, "
                 "    CASE WHEN ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] THEN 'options' END, "
                 "    CASE WHEN ic.reltablespace <> pic.reltablespace THEN 'tablespace' END) AS differs_from_parent, "
                 "  quote_ident(pn.nspname) || '.' || quote_ident(pic.relname) AS attached_to, " +
@@ -1308,7 +1324,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "JOIN pg_namespace n ON n.oid = ic.relnamespace JOIN pg_index i ON i.indexrelid = ic.oid "
                 "JOIN pg_namespace pn ON pn.oid = pic.relnamespace LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace "
                 "WHERE ic.relkind IN ('i', 'I') AND " + kUserNamespace +
-                " AND (ic.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0) "
+                " AND (" + has_comment("pg_class", "ic.oid") + " "
                 "  OR ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] OR ic.reltablespace <> pic.reltablespace)");
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
@@ -1406,12 +1422,12 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  regexp_replace(pg_get_triggerdef(tg.oid, true), '^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")+\"|\\S+) ', 'CREATE \\1TRIGGER ') AS definition, "
                 "  CASE tg.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
                 "  concat_ws(', ', CASE WHEN tg.tgenabled <> pt.tgenabled THEN 'enabled' END, "
-                "    CASE WHEN tg.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0) "
+                "    CASE WHEN " + has_comment("pg_trigger", "tg.oid") + " "
                 "    THEN 'comment' END) AS differs_from_parent, tg.oid::int8 AS \"@comment:pg_trigger\" "
                 "FROM pg_trigger tg JOIN pg_trigger pt ON pt.oid = tg.tgparentid JOIN pg_class c ON c.oid = tg.tgrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE tg.tgparentid <> 0 AND NOT tg.tgisinternal AND (tg.tgenabled <> pt.tgenabled "
-                "  OR tg.oid IN (SELECT d.objoid FROM pg_description d WHERE d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0)) AND " +
+                "  OR " + has_comment("pg_trigger", "tg.oid") + ") AND " +
                 kUserNamespace + " AND " +
                 rd.not_member("pg_class", "c.oid"));
         {
