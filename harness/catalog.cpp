@@ -533,9 +533,11 @@ struct Reader {
     // column's attributes). A hidden column @parent alone names the parent (column 2) so.
     void load(const std::string& sql, bool names_to_resolve = false) { load_result(conn.exec(sql), names_to_resolve); }
 
-    // `finish`, when given, adds the attributes a row's raw columns stand for (see load_columns).
-    void load_result(const PgResult& r, bool names_to_resolve = false,
-                     const std::function<void(const PgResult&, int, CatalogObject&)>& finish = {}) {
+    // `finish`, when given, adds the attributes a row's raw columns stand for (see load_columns). With `fixed_kind`,
+    // every row is of that kind and the query has no kind, id and parent columns: it names parts (@relid, @name).
+    using Finish = std::function<void(const PgResult&, int, CatalogObject&, const std::string& key)>;
+    void load_result(const PgResult& r, bool names_to_resolve = false, const Finish& finish = {}, const char* fixed_kind = nullptr) {
+        const int first = fixed_kind ? 0 : 3;  // the first attribute column
         std::vector<std::string> names;
         std::vector<bool> expression;  // attributes that hold deparsed SQL expressions
         int privileges = -1, owner = -1;
@@ -551,7 +553,7 @@ struct Reader {
         int relid_col = -1, name_col = -1, parent_col = -1;
         int comment_col = -1;  // "@comment:<catalog>": the OID its comment is recorded under (see read_comments)
         std::string comment_catalog;
-        for (int c = 3; c < r.cols(); ++c) {
+        for (int c = first; c < r.cols(); ++c) {
             hidden[c] = names[c] == "@oid" ? 1 : names[c] == "@relid" ? 2 : names[c] == "@attcollation" ? 3 : names[c] == "@name" ? 4 : names[c] == "@parent" ? 5
                         : names[c][0] == '@' ? 6 : 0;  // 6: raw, for `finish`, or the object's OID for its comment
             if (names[c].rfind("@comment:", 0) == 0) {
@@ -570,6 +572,7 @@ struct Reader {
         }
         if (!tokened.empty()) fetch_missing_names(tokened);
         const bool parts = relid_col >= 0 && name_col >= 0;
+        if (fixed_kind && !parts) throw std::logic_error("internal: a query of one kind without @relid and @name");
         if (parts) parent_col = relid_col;
         if (parent_col >= 0) {
             std::set<unsigned long> missing;
@@ -581,14 +584,14 @@ struct Reader {
         }
         // Attribute columns in name order, so that each row's attributes are appended in the order Attrs keeps.
         std::vector<int> by_name;
-        for (int c = 3; c < r.cols(); ++c) by_name.push_back(c);
+        for (int c = first; c < r.cols(); ++c) by_name.push_back(c);
         std::stable_sort(by_name.begin(), by_name.end(), [&](int a, int b) { return names[a] < names[b]; });
         auto hint = snap.objects.end();
         std::string kind, key_prefix;  // a query yields one kind or a few: its key prefix is computed once per kind
         for (int i = 0; i < r.rows(); ++i) {
             unsigned long oid = 0, relid = 0, collation = 0;
             CatalogObject o;
-            o.kind = r.get(i, 0);
+            o.kind = fixed_kind ? fixed_kind : r.get(i, 0);
             if (parts) {
                 auto rel = relation_ids.find(digits(r.value(i, relid_col)));
                 o.parent = rel == relation_ids.end() ? std::string() : rel->second;
@@ -610,7 +613,7 @@ struct Reader {
             }
             std::string key = key_prefix + o.id;
             size_t present = 0;  // the attributes this row has: one allocation for them all
-            for (int c = 3; c < r.cols(); ++c) present += !hidden[c] && !r.is_null(i, c);
+            for (int c = first; c < r.cols(); ++c) present += !hidden[c] && !r.is_null(i, c);
             o.attrs.reserve(present + (relid_col >= 0 ? 1 : 0) + (finish ? 6 : 0));  // columns get their position later
             for (int c : by_name) {
                 if (r.is_null(i, c)) continue;
@@ -637,7 +640,7 @@ struct Reader {
                 }
                 if (!it->second.empty()) o.attrs.add(names[c], it->second);
             }
-            if (finish) finish(r, i, o);
+            if (finish) finish(r, i, o, key);
             if (comment_col >= 0 && !comments.empty()) {
                 auto it = comments.find({comment_catalog, digits(r.value(i, comment_col))});
                 if (it != comments.end()) o.attrs.add("comment", it->second);
@@ -656,20 +659,32 @@ struct Reader {
         }
     }
 
-    // Comments on objects (not columns), read at once: looked up per row, they cost the server an index probe per
-    // object, and most objects have none. User objects' OIDs are never below 16384; the public schema's is.
+    // Comments, read at once: looked up per row, they cost the server an index probe per object or column, and most
+    // have none. User objects' OIDs are never below 16384; the public schema's is. Columns' comments (objsubid > 0 on
+    // pg_class) are kept apart, by table OID and attnum, for the columns query.
     std::map<std::pair<std::string, unsigned long>, std::string> comments = {};
+    std::unordered_map<unsigned long long, std::string> column_comments = {};
+    static unsigned long long column_key(unsigned long relid, unsigned long attnum) { return (static_cast<unsigned long long>(relid) << 16) | attnum; }
     void read_comments() {
-        PgResult r = conn.exec("SELECT d.classoid::regclass::text, d.objoid, d.description FROM pg_description d "
-                               "WHERE d.objsubid = 0 AND (d.objoid >= 16384 OR d.classoid = 'pg_namespace'::regclass)");
-        for (int i = 0; i < r.rows(); ++i) comments[{r.get(i, 0), digits(r.value(i, 1))}] = r.get(i, 2);
+        PgResult r = conn.exec("SELECT d.classoid::regclass::text, d.objoid, d.description, d.objsubid FROM pg_description d "
+                               "WHERE (d.objsubid = 0 AND (d.objoid >= 16384 OR d.classoid = 'pg_namespace'::regclass)) "
+                               "OR (d.objsubid > 0 AND d.classoid = 'pg_class'::regclass AND d.objoid >= 16384)");
+        for (int i = 0; i < r.rows(); ++i) {
+            const unsigned long subid = digits(r.value(i, 3));
+            if (subid == 0) comments[{r.get(i, 0), digits(r.value(i, 1))}] = r.get(i, 2);
+            else column_comments[column_key(digits(r.value(i, 1)), subid)] = r.get(i, 2);
+        }
     }
 
     // Tables' columns, read as raw catalog values and spelled here: format_type() and the CASEs cost the server
-    // more per column than reading it (a schema has a few dozen distinct types and thousands of columns). The
-    // spellings are the server's, as the partition columns query (column_attrs) writes them:
-    // format_type(atttypid, atttypmod) fetched once per distinct pair, a collation other than the type's as
-    // schema.name, storage when it is not the type's.
+    // more per column than reading it (a schema has a few dozen distinct types and thousands of columns), and each
+    // value sent costs it more than a NULL, so what is usually the default comes as NULL. The spellings are the
+    // server's, as the partition columns query (column_attrs) writes them: format_type(atttypid, atttypmod) fetched
+    // once per distinct pair, a collation other than the type's as schema.name, storage when it is not the type's.
+    // The raw columns: @typid, @typmod (NULL: -1), @notnull (NULL: false), @identity, @compression (NULL: none),
+    // @storage, @stattarget (NULL: -1), @attcollation (NULL: 0 or the default collation, 100, whichever the type
+    // takes), @default_tree (a default's node tree, deferred: see take_deferred), @relid and @name.
+    // Comments come from read_comments.
     void load_columns(const std::string& sql) {
         PgResult r = conn.exec(sql);
         auto column = [&](const char* name) {
@@ -679,15 +694,22 @@ struct Reader {
         };
         const int typid = column("@typid"), typmod = column("@typmod"), notnull = column("@notnull"), identity = column("@identity"),
                   storage = column("@storage"), compression = column("@compression"), stattarget = column("@stattarget"),
-                  collation = column("@attcollation");
+                  collation = column("@attcollation"), relid = column("@relid"), position = column("position");
+        int default_tree = -1;
+        for (int c = 0; c < r.cols(); ++c)
+            if (r.name(c) == "@default_tree") default_tree = c;
         struct TypeInfo {
             std::string spelled;
             char storage = 0;
             unsigned long collation = 0;
         };
+        auto type_key = [&](int i) {
+            return std::pair<unsigned long, long>{digits(r.value(i, typid)), r.is_null(i, typmod) ? -1L : std::strtol(r.value(i, typmod), nullptr, 10)};
+        };
         std::map<std::pair<unsigned long, long>, TypeInfo> types;
-        for (int i = 0; i < r.rows(); ++i)
-            types[{digits(r.value(i, typid)), std::strtol(r.value(i, typmod), nullptr, 10)}];
+        // Each row's type, looked up once.
+        std::vector<TypeInfo*> row_type(static_cast<size_t>(r.rows()));
+        for (int i = 0; i < r.rows(); ++i) row_type[static_cast<size_t>(i)] = &types[type_key(i)];
         if (!types.empty()) {
             std::string oids = "{", mods = "{";
             for (const auto& [key, info] : types) {
@@ -704,15 +726,16 @@ struct Reader {
                 info.collation = t.is_null(i, 4) ? 0 : digits(t.value(i, 4));
             }
         }
-        // Each row's type, looked up once.
-        std::vector<const TypeInfo*> row_type(static_cast<size_t>(r.rows()));
-        for (int i = 0; i < r.rows(); ++i)
-            row_type[static_cast<size_t>(i)] = &types[{digits(r.value(i, typid)), std::strtol(r.value(i, typmod), nullptr, 10)}];
-        // Collations other than the column type's, spelled schema.name (rare: fetched only when there are some).
-        std::set<unsigned long> other_collations;
+        // Each row's collation: NULL stands for the one the type takes (0 for a type without collation, else the
+        // default collation: a collatable type's column always has one).
+        constexpr unsigned long kDefaultCollation = 100;
+        std::vector<unsigned long> row_collation(static_cast<size_t>(r.rows()));
+        std::set<unsigned long> other_collations;  // other than the column type's, spelled schema.name (rare)
         for (int i = 0; i < r.rows(); ++i) {
-            const unsigned long coll = digits(r.value(i, collation));
-            if (coll && coll != row_type[static_cast<size_t>(i)]->collation) other_collations.insert(coll);
+            const TypeInfo& type = *row_type[static_cast<size_t>(i)];
+            const unsigned long coll = r.is_null(i, collation) ? (type.collation ? kDefaultCollation : 0) : digits(r.value(i, collation));
+            row_collation[static_cast<size_t>(i)] = coll;
+            if (coll && coll != type.collation) other_collations.insert(coll);
         }
         std::unordered_map<unsigned long, std::string> collation_ids;
         if (!other_collations.empty()) {
@@ -721,30 +744,47 @@ struct Reader {
                                           {oid_array(other_collations)});
             for (int i = 0; i < l.rows(); ++i) collation_ids[digits(l.value(i, 0))] = l.get(i, 1);
         }
-        load_result(r, false, [&](const PgResult& row, int i, CatalogObject& o) {
+        load_result(r, false, [&](const PgResult& row, int i, CatalogObject& o, const std::string& key) {
             const TypeInfo& type = *row_type[static_cast<size_t>(i)];
-            const unsigned long coll = digits(row.value(i, collation));
+            const unsigned long coll = row_collation[static_cast<size_t>(i)];
+            const unsigned long table = digits(row.value(i, relid)), attnum = digits(row.value(i, position));
             if (coll && coll != type.collation) {
                 auto name = collation_ids.find(coll);
                 if (name != collation_ids.end()) o.attrs.add("collation", name->second);
             }
-            switch (row.value(i, compression)[0]) {
-                case 'p': o.attrs.add("compression", "pglz"); break;
-                case 'l': o.attrs.add("compression", "lz4"); break;
-                default: break;
+            if (!column_comments.empty()) {
+                auto comment = column_comments.find(column_key(table, attnum));
+                if (comment != column_comments.end()) o.attrs.add("comment", comment->second);
             }
-            switch (row.value(i, identity)[0]) {
-                case 'a': o.attrs.add("identity", "always"); break;
-                case 'd': o.attrs.add("identity", "by default"); break;
-                default: break;
+            if (!row.is_null(i, compression)) switch (row.value(i, compression)[0]) {
+                    case 'p': o.attrs.add("compression", "pglz"); break;
+                    case 'l': o.attrs.add("compression", "lz4"); break;
+                    default: break;
+                }
+            if (default_tree >= 0 && !row.is_null(i, default_tree)) {
+                // The request (d<table oid>.<attnum>) and the node tree, as a deferred token from the server would be.
+                std::string token(1, kOpen);
+                token.append(1, 'd').append(std::to_string(table)).append(1, '.').append(std::to_string(attnum)).append(1, kMid);
+                token.append(row.value(i, default_tree)).append(1, kClose);
+                o.attrs.add("default", take_deferred(token, key, "default", o.parent));
             }
-            o.attrs.add("not_null", row.value(i, notnull)[0] == 't' ? "true" : "false");
-            const char* target = row.value(i, stattarget);
-            if (target[0] != '-') o.attrs.add("statistics", target);
+            if (!row.is_null(i, identity)) switch (row.value(i, identity)[0]) {
+                    case 'a': o.attrs.add("identity", "always"); break;
+                    case 'd': o.attrs.add("identity", "by default"); break;
+                    default: break;
+                }
+            o.attrs.add("not_null", row.is_null(i, notnull) ? "false" : "true");
+            if (!row.is_null(i, stattarget)) o.attrs.add("statistics", row.value(i, stattarget));
             const char st = row.value(i, storage)[0];
             if (st != type.storage) o.attrs.add("storage", std::string(1, st));
             o.attrs.add("type", type.spelled);
-        });
+        }, "column");
+        // The columns' collations as they are (see above), for index keys' COLLATE clauses (see spell_token).
+        for (int i = 0; i < r.rows(); ++i) {
+            auto& atts = attributes[digits(r.value(i, relid))];
+            const size_t attnum = digits(r.value(i, position));
+            if (attnum < atts.size()) atts[attnum].collation = row_collation[static_cast<size_t>(i)];
+        }
     }
 
     // Sequences behind identity columns come with the others (the sequences query visits each anyway), marked by
@@ -932,7 +972,7 @@ void resolve_deferred(PgConn& conn, Snapshot& snap, const std::vector<size_t>& s
     size_t count = 0;
     for (size_t serial : serials) {
         if (serial >= snap.deferred.size()) continue;
-        const std::string& req = snap.deferred[serial].request;  // c<oid>, p<oid>, k<oid>.<column>
+        const std::string& req = snap.deferred[serial].request;  // c<oid>, p<oid>, k<oid>.<column>, d<table oid>.<attnum>
         size_t dot = req.find('.');
         const char* sep = count++ ? "," : "";
         ids += sep + std::to_string(serial);
@@ -944,7 +984,8 @@ void resolve_deferred(PgConn& conn, Snapshot& snap, const std::vector<size_t>& s
     PgResult r = conn.exec_params(
         "SELECT r.i, CASE r.k WHEN 'c' THEN pg_get_constraintdef(r.o) "
         "  WHEN 'p' THEN (SELECT pg_get_expr(x.indpred, x.indrelid) FROM pg_index x WHERE x.indexrelid = r.o) "
-        "  WHEN 'k' THEN pg_get_indexdef(r.o, r.n, false) END "
+        "  WHEN 'k' THEN pg_get_indexdef(r.o, r.n, false) "
+        "  WHEN 'd' THEN (SELECT pg_get_expr(d.adbin, 0) FROM pg_attrdef d WHERE d.adrelid = r.o AND d.adnum = r.n) END "
         "FROM unnest($1::int[], $2::text[], $3::oid[], $4::int[]) AS r(i, k, o, n)",
         {ids + "}", kinds + "}", oids + "}", columns + "}"});
     for (int row = 0; row < r.rows(); ++row) {
@@ -1134,20 +1175,20 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             // Column GRANTs; NULL is none (PostgreSQL stores an ACL that became empty as NULL).
             "  a.attacl::text AS privileges, "
             "  dsc.description AS comment ";
-        const std::string column_from_untyped =
-            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" +
-            comment_join("dsc", "pg_class", "a.attrelid", "a.attnum");
-        // The same attributes as column_attrs, those the client can spell (see load_columns) as raw values.
-        rd.load_columns("SELECT 'column', '', '', "
-                "  a.atttypid::int8 AS \"@typid\", a.atttypmod AS \"@typmod\", a.attnotnull AS \"@notnull\", a.attidentity AS \"@identity\", "
-                "  a.attstorage AS \"@storage\", a.attcompression AS \"@compression\", a.attstattarget AS \"@stattarget\", "
-                "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS \"default\", "
+        // The same attributes as column_attrs, those the client can spell (see load_columns) as raw values, NULL for
+        // what is usually the default; a default (on demand) as its node tree.
+        rd.load_columns(std::string(
+                "SELECT a.atttypid::int8 AS \"@typid\", NULLIF(a.atttypmod, -1) AS \"@typmod\", NULLIF(a.attnotnull, false) AS \"@notnull\", "
+                "  NULLIF(a.attidentity, '') AS \"@identity\", a.attstorage AS \"@storage\", NULLIF(a.attcompression, '') AS \"@compression\", "
+                "  NULLIF(a.attstattarget, -1) AS \"@stattarget\", NULLIF(NULLIF(a.attcollation, 0), 100) AS \"@attcollation\", ") +
+                (rd.on_demand ? "  CASE WHEN a.attgenerated = '' THEN d.adbin::text END AS \"@default_tree\", "
+                              : "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS \"default\", ") +
                 "  CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated, "
-                "  " + user_attoptions("a") + " AS options, a.attacl::text AS privileges, dsc.description AS comment, "
-                "  a.attnum::text AS position, " +  // renumbered 1..n per table after loading (dropped columns leave gaps)
-                std::string("  a.attrelid::int8 AS \"@relid\", quote_ident(a.attname) AS \"@name\", a.attcollation::int8 AS \"@attcollation\" ") +
-                column_from_untyped +
+                "  " + user_attoptions("a") + " AS options, a.attacl::text AS privileges, "
+                "  a.attnum AS position, "  // renumbered 1..n per table after loading (dropped columns leave gaps)
+                "  a.attrelid::int8 AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND NOT c.relispartition AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
         if (rd.on_demand) rd.record_layouts();

@@ -62,7 +62,8 @@ struct CatalogObject {
 // An expression whose deparsing (pg_get_constraintdef, pg_get_expr, pg_get_indexdef) was put off: in attribute
 // values it stands as a token "\x01<serial>\x02<comparable form>\x03" until resolve_deferred() replaces it.
 struct DeferredExpr {
-    std::string request;  // what to ask the server: c<constraint oid>, p<index oid> (predicate), k<index oid>.<column>
+    std::string request;  // what to ask the server: c<constraint oid>, p<index oid> (predicate), k<index oid>.<column>,
+                          // d<table oid>.<attnum> (a column default)
     std::string key;      // snapshot key of the object holding it
     std::string attr;     // attribute holding it
 };
@@ -84,7 +85,7 @@ inline constexpr const char* kColumnPositionAttr = "position";
 // <owner>, everyone PUBLIC, NULL read as PostgreSQL's default ACL) are always read; the diff compares them only
 // when its policy asks.
 // Deparse::now spells every expression (the model `pggate snapshot` writes and lock files hold). Deparse::on_demand
-// is for comparing two live databases: CHECK expressions and index predicates and expressions (the deparsing of
+// is for comparing two live databases: CHECK expressions, column defaults and index predicates and expressions (the deparsing of
 // which opens every table, tens of microseconds each) are read as their stored node trees and compared in that
 // form; resolve_deferred() spells those that a comparison needs. A node tree stands in only when its comparable
 // form guarantees the spelling (see comparable_node_tree); the others are spelled before read_snapshot returns.
