@@ -62,14 +62,6 @@ std::string sorted_options(const std::string& array, const std::string& separato
            ") o ORDER BY o COLLATE \"C\"), '" + separator + "') ELSE array_to_string(" + array + ", '" + separator + "') END";
 }
 
-// Owner (pg_get_userbyid reads the syscache) and the ACL, NULL (the defaults) spelled as the ACL PostgreSQL
-// would give, so that GRANT then REVOKE back to the default reads the same as never granting. The raw
-// aclitem[] text is rendered (owner abstracted, items sorted) on the client: see render_acl.
-std::string owner_and_acl(const std::string& owner_col, const std::string& acl_col, char object_type) {
-    return " pg_get_userbyid(" + owner_col + ") AS owner, coalesce(" + acl_col + ", acldefault('" + std::string(1, object_type) +
-           "', " + owner_col + "))::text AS privileges ";
-}
-
 // One role name of an aclitem as aclitemout writes it: bare, or double-quoted with "" for a quote.
 // Returns the name; `raw` receives the text as written.
 std::string read_acl_role(const std::string& s, size_t& i, const std::string& stop, std::string& raw) {
@@ -260,6 +252,22 @@ struct Reader {
     // Catalogs (pg_class, pg_proc, ...) that hold extension members in this database. The filter is left out of
     // the queries of the others: it would be true for every row, and costs an index lookup per row.
     std::set<std::string> member_catalogs = {};
+
+    // What is read besides the schema's definition (see ReadScope).
+    bool owners = true, privileges = true;
+
+    // Owner (pg_get_userbyid reads the syscache) and the ACL, NULL (the defaults) spelled as the ACL PostgreSQL
+    // would give, so that GRANT then REVOKE back to the default reads the same as never granting. The raw
+    // aclitem[] text is rendered (owner abstracted, items sorted) on the client: see render_acl. Neither when the
+    // scope leaves both out (a NULL column stands in, for the commas around it); the owner when privileges need it.
+    std::string owner_and_acl(const std::string& owner_col, const std::string& acl_col, char object_type) const {
+        if (!owners && !privileges) return " NULL AS \"@unread\" ";
+        std::string sql = " pg_get_userbyid(" + owner_col + ") AS owner";
+        if (privileges) sql += ", coalesce(" + acl_col + ", acldefault('" + std::string(1, object_type) + "', " + owner_col + "))::text AS privileges";
+        return sql + " ";
+    }
+    // A column's GRANTs (NULL is none).
+    std::string column_acl(const std::string& alias) const { return privileges ? alias + ".attacl::text AS privileges" : "NULL AS \"@unread\""; }
 
     std::string not_member(const std::string& catalog, const std::string& oid_expr) const {
         return member_catalogs.count(catalog) ? not_extension_member(catalog, oid_expr) : std::string("true");
@@ -1028,11 +1036,13 @@ const CatalogObject& default_public_schema() {
     return o;
 }
 
-Snapshot read_snapshot(PgConn& conn, Deparse mode) {
+Snapshot read_snapshot(PgConn& conn, Deparse mode, ReadScope scope) {
     Snapshot snap;
     snap.server_version = conn.server_version();
     Reader rd{conn, snap};
     rd.on_demand = mode == Deparse::on_demand;
+    rd.owners = scope.owners;
+    rd.privileges = scope.privileges;
     // One short read-only transaction with a consistent view of the catalog.
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
@@ -1080,7 +1090,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
         }
         rd.read_comments();
         // Schemas, public included: it is dropped again below while it is as a fresh database has it.
-        rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', ") + owner_and_acl("n.nspowner", "n.nspacl", 'n') +
+        rd.load(std::string("SELECT 'schema', quote_ident(n.nspname), '', ") + rd.owner_and_acl("n.nspowner", "n.nspacl", 'n') +
                 ", n.oid::int8 AS \"@comment:pg_namespace\" FROM pg_namespace n WHERE " +
                 kUserNamespace + " AND " + rd.not_member("pg_namespace", "n.oid"));
         rd.load("SELECT 'extension', quote_ident(e.extname), '', e.extversion AS version, n.nspname AS schema "
@@ -1117,7 +1127,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "   WHEN t.typtype = 'c' THEN (SELECT string_agg(quote_ident(a.attname) || ': ' || d.description, '; ' ORDER BY a.attname) "
             "     FROM pg_attribute a JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum "
             "     WHERE a.attrelid = t.typrelid AND NOT a.attisdropped) END AS part_comments, "
-            "  t.oid::int8 AS \"@comment:pg_type\", " + owner_and_acl("t.typowner", "t.typacl", 'T') +
+            "  t.oid::int8 AS \"@comment:pg_type\", " + rd.owner_and_acl("t.typowner", "t.typacl", 'T') +
             "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace " +
             "LEFT JOIN pg_class tc ON tc.oid = t.typrelid "
             "WHERE ") + kUserNamespace + " AND t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c') AND " +
@@ -1138,7 +1148,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident), '?') END AS replica_identity, "
                 "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
                 "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
-                "  c.oid::int8 AS \"@comment:pg_class\", " + owner_and_acl("c.relowner", "c.relacl", 'r') + ", c.oid::int8 AS \"@oid\" "
+                "  c.oid::int8 AS \"@comment:pg_class\", " + rd.owner_and_acl("c.relowner", "c.relacl", 'r') + ", c.oid::int8 AS \"@oid\" "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "LEFT JOIN pg_inherits pi ON pi.inhrelid = c.oid AND c.relispartition "
                 "LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
@@ -1173,7 +1183,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             "  CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics, "
             "  " + user_attoptions("a") + " AS options, "
             // Column GRANTs; NULL is none (PostgreSQL stores an ACL that became empty as NULL).
-            "  a.attacl::text AS privileges, "
+            "  " + rd.column_acl("a") + ", "
             "  dsc.description AS comment ";
         // The same attributes as column_attrs, those the client can spell (see load_columns) as raw values, NULL for
         // what is usually the default; a default (on demand) as its node tree.
@@ -1184,7 +1194,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 (rd.on_demand ? "  CASE WHEN a.attgenerated = '' THEN d.adbin::text END AS \"@default_tree\", "
                               : "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END AS \"default\", ") +
                 "  CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated, "
-                "  " + user_attoptions("a") + " AS options, a.attacl::text AS privileges, "
+                "  " + user_attoptions("a") + " AS options, " + rd.column_acl("a") + ", "
                 "  a.attnum AS position, "  // renumbered 1..n per table after loading (dropped columns leave gaps)
                 "  a.attrelid::int8 AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
                 "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -1369,7 +1379,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "  OR ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] OR ic.reltablespace <> pic.reltablespace)");
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
-                "  c.oid::int8 AS \"@comment:pg_class\", " + owner_and_acl("c.relowner", "c.relacl", 'r') +
+                "  c.oid::int8 AS \"@comment:pg_class\", " + rd.owner_and_acl("c.relowner", "c.relacl", 'r') +
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
                 "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
@@ -1381,7 +1391,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
             return it != snap.objects.end() && it->second.kind == kind;
         };
         if (any_of_kind("view") || any_of_kind("materialized-view")) {
-            rd.load("SELECT 'column', '', '', pg_get_expr(d.adbin, 0) AS \"default\", a.attacl::text AS privileges, dsc.description AS comment, "
+            rd.load("SELECT 'column', '', '', pg_get_expr(d.adbin, 0) AS \"default\", " + rd.column_acl("a") + ", dsc.description AS comment, "
                     "  a.attrelid::int8 AS \"@relid\", quote_ident(a.attname) AS \"@name\" "
                     "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                     "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" + comment_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
@@ -1437,7 +1447,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
                 "     'msfunc=' || NULLIF(ag.aggmtransfn, 0)::regprocedure::text, 'sortop=' || NULLIF(ag.aggsortop, 0)::regoperator::text, "
                 "     'initcond=' || quote_literal(ag.agginitval), 'minitcond=' || quote_literal(ag.aggminitval), "
                 "     CASE WHEN p.proparallel <> 'u' THEN 'parallel=' || p.proparallel::text END) "
-                "  ELSE pg_get_functiondef(p.oid) END AS definition, p.oid::int8 AS \"@comment:pg_proc\", " + owner_and_acl("p.proowner", "p.proacl", 'f') +
+                "  ELSE pg_get_functiondef(p.oid) END AS definition, p.oid::int8 AS \"@comment:pg_proc\", " + rd.owner_and_acl("p.proowner", "p.proacl", 'f') +
                 "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid "
                 "WHERE p.prokind IN ('f', 'p', 'a', 'w') AND ") + kUserNamespace + " AND " + rd.not_member("pg_proc", "p.oid") +
                 // Functions PostgreSQL creates as part of another object (a range type's constructors) go with it.
@@ -1552,7 +1562,10 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode) {
     // privileges changed), so two fresh databases never differ by it; the diff compares a side without it as the
     // default public schema.
     auto pub = snap.objects.find(snapshot_key("schema", "public"));
-    if (pub != snap.objects.end() && pub->second.attrs == default_public_schema().attrs) snap.objects.erase(pub);
+    Attrs fresh_public = default_public_schema().attrs;  // as far as this scope reads it
+    if (!scope.owners && !scope.privileges) fresh_public.erase("owner");
+    if (!scope.privileges) fresh_public.erase("privileges");
+    if (pub != snap.objects.end() && pub->second.attrs == fresh_public) snap.objects.erase(pub);
     // Columns arrive with their attnum, which dropped columns leave gaps in: renumber 1..n per table here
     // rather than with a window function on the server.
     // The columns with a position are those of the columns query, noted by table as they were read.

@@ -82,15 +82,21 @@ struct Snapshot {
 inline constexpr const char* kColumnPositionAttr = "position";
 
 // Owners (attribute "owner") and ACLs ("privileges": sorted grantee=privileges/grantor items, the owner written
-// <owner>, everyone PUBLIC, NULL read as PostgreSQL's default ACL) are always read; the diff compares them only
-// when its policy asks.
+// <owner>, everyone PUBLIC, NULL read as PostgreSQL's default ACL) are read unless the ReadScope leaves them out;
+// the diff compares them only when its policy asks.
 // Deparse::now spells every expression (the model `pggate snapshot` writes and lock files hold). Deparse::on_demand
 // is for comparing two live databases: CHECK expressions, column defaults and index predicates and expressions (the deparsing of
 // which opens every table, tens of microseconds each) are read as their stored node trees and compared in that
 // form; resolve_deferred() spells those that a comparison needs. A node tree stands in only when its comparable
 // form guarantees the spelling (see comparable_node_tree); the others are spelled before read_snapshot returns.
 enum class Deparse { now, on_demand };
-Snapshot read_snapshot(PgConn& conn, Deparse mode = Deparse::now);
+// What a snapshot holds besides the schema's definition. A comparison whose policy leaves owners or privileges out
+// need not read them (pg_get_userbyid and the ACL of every table, sequence, type and function).
+struct ReadScope {
+    bool owners = true;
+    bool privileges = true;
+};
+Snapshot read_snapshot(PgConn& conn, Deparse mode = Deparse::now, ReadScope scope = {});
 // Spells the deferred expressions with these serials (in the database `snap` was read from) into their values.
 void resolve_deferred(PgConn& conn, Snapshot& snap, const std::vector<size_t>& serials);
 // Serials of the deferred expressions a text (an attribute value, a rendered definition) holds.

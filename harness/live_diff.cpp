@@ -25,13 +25,15 @@ LiveDiff diff_databases(const std::string& dsn_reference, const std::string& dsn
     (void)arenas_tuned;
     // Both snapshots at once: two connections, two servers' (or one server's) work in parallel. The connections stay
     // open for spelling deferred expressions afterwards.
-    auto read = [](const std::string& dsn, Snapshot& into) {
+    // Owners and privileges are read only when the policy compares them.
+    const ReadScope scope{policy.owners, policy.privileges};
+    auto read = [&scope](const std::string& dsn, Snapshot& into) {
         if (void* room = std::malloc((32 << 20) - 4096)) {
             *static_cast<volatile char*>(room) = 0;
             std::free(room);
         }
         auto conn = std::make_unique<PgConn>(dsn);
-        into = read_snapshot(*conn, Deparse::on_demand);
+        into = read_snapshot(*conn, Deparse::on_demand, scope);
         return conn;
     };
     auto fa = std::async(std::launch::async, read, std::cref(dsn_reference), std::ref(out.reference));
