@@ -62,6 +62,14 @@ std::string sorted_options(const std::string& array, const std::string& separato
            ") o ORDER BY o COLLATE \"C\"), '" + separator + "') ELSE array_to_string(" + array + ", '" + separator + "') END";
 }
 
+// The reloptions of a table's or materialized view's TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled =
+// false)), looked up by the relation's reltoastrelid: a scan of pg_class for the TOAST tables that have any costs
+// more than a lookup per table.
+std::string toast_reloptions(const std::string& alias) {
+    return "CASE WHEN " + alias + ".reltoastrelid <> 0 THEN (SELECT " + sorted_options("tc.reloptions", ",") + " FROM pg_class tc WHERE tc.oid = " +
+           alias + ".reltoastrelid AND tc.reloptions IS NOT NULL) END AS toast_reloptions";
+}
+
 // One role name of an aclitem as aclitemout writes it: bare, or double-quoted with "" for a quote.
 // Returns the name; `raw` receives the text as written.
 std::string read_acl_role(const std::string& s, size_t& i, const std::string& stop, std::string& raw) {
@@ -1148,6 +1156,7 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode, ReadScope scope) {
                 "     FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident), '?') END AS replica_identity, "
                 "  CASE WHEN NOT c.relispartition THEN (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY pc.relname) "
                 "     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = c.oid) END AS inherits, "
+                "  " + toast_reloptions("c") + ", "
                 "  c.oid::int8 AS \"@comment:pg_class\", " + rd.owner_and_acl("c.relowner", "c.relacl", 'r') + ", c.oid::int8 AS \"@oid\" "
                 "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "LEFT JOIN pg_inherits pi ON pi.inhrelid = c.oid AND c.relispartition "
@@ -1379,9 +1388,10 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode, ReadScope scope) {
                 "  OR ic.reloptions::text[] IS DISTINCT FROM pic.reloptions::text[] OR ic.reltablespace <> pic.reltablespace)");
         rd.load(std::string("SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized-view' END, ") + rel_id("c") + ", '', "
                 "  pg_get_viewdef(c.oid, true) AS definition, " + sorted_options("c.reloptions", ",") + " AS reloptions, "
-                "  c.oid::int8 AS \"@comment:pg_class\", " + rd.owner_and_acl("c.relowner", "c.relacl", 'r') +
-                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
-                "WHERE c.relkind IN ('v', 'm') AND " + kUserNamespace +
+                "  " + toast_reloptions("c") + ", c.oid::int8 AS \"@comment:pg_class\", " + rd.owner_and_acl("c.relowner", "c.relacl", 'r') +
+                // Found from their _RETURN rules (every view and materialized view has one) rather than by a scan of pg_class.
+                "FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace " +
+                "WHERE rw.rulename = '_RETURN' AND c.relkind IN ('v', 'm') AND " + kUserNamespace +
                 " AND " + rd.not_member("pg_class", "c.oid"));
         // Columns of views and materialized views, which their definition implies, except what may be set on them
         // apart: a default (ALTER VIEW ... ALTER col SET DEFAULT), GRANTs on the column and a comment. Only columns
@@ -1397,18 +1407,6 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode, ReadScope scope) {
                     "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" + comment_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
                     "WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND (a.atthasdef OR a.attacl IS NOT NULL OR dsc.description IS NOT NULL) "
                     "AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
-        }
-        // The reloptions of a table's or materialized view's TOAST table (ALTER TABLE ... SET (toast.autovacuum_enabled =
-        // false)), read from the few TOAST tables that have any rather than by a lookup per table.
-        {
-            PgResult r = conn.exec("SELECT CASE WHEN c.relkind = 'm' THEN 'materialized-view' WHEN c.relispartition THEN 'partition' ELSE 'table' END, " +
-                                   rel_id("c") + ", " + sorted_options("tc.reloptions", ",") + " "
-                                   "FROM pg_class tc JOIN pg_class c ON c.reltoastrelid = tc.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                   "WHERE tc.relkind = 't' AND tc.reloptions IS NOT NULL AND c.relkind IN ('r', 'p', 'm') AND " + kUserNamespace);
-            for (int i = 0; i < r.rows(); ++i) {
-                auto it = snap.objects.find(snapshot_key(r.get(i, 0), r.get(i, 1)));
-                if (it != snap.objects.end()) it->second.attrs["toast_reloptions"] = r.get(i, 2);
-            }
         }
         // Sequences; those behind identity columns are part of the column's definition.
         // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
