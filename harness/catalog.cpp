@@ -548,6 +548,7 @@ struct Reader {
     // (quoted) joined by a dot, as the server would spell them (the concatenations cost it more than the rest of a
     // column's attributes). A hidden column @parent alone names the parent (column 2) so.
     void load(const std::string& sql, bool names_to_resolve = false) { load_result(conn.exec(sql), names_to_resolve); }
+    void load_params(const std::string& sql, const std::vector<std::optional<std::string>>& params) { load_result(conn.exec_params(sql, params)); }
 
     // `finish`, when given, adds the attributes a row's raw columns stand for (see load_columns). With `fixed_kind`,
     // every row is of that kind and the query has no kind, id and parent columns: it names parts (@relid, @name).
@@ -803,31 +804,26 @@ struct Reader {
         }
     }
 
-    // Sequences behind identity columns come with the others (the sequences query visits each anyway), marked by
-    // the column they belong to. They are not objects: their parameters become the identity_sequence of a table's
-    // column (spelled as the partition columns query spells it); a partition's columns carry their own.
-    void take_identity_sequences() {
-        const std::string prefix = snapshot_key("sequence", "");
-        for (auto it = snap.objects.lower_bound(prefix); it != snap.objects.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
-            const auto& attrs = it->second.attrs;
-            auto relid = attrs.find("identity_relid"), attnum = attrs.find("identity_attnum");
-            if (relid == attrs.end() || attnum == attrs.end()) {
-                ++it;
-                continue;
+    // Sequences behind identity columns: not objects of the snapshot, their parameters become the identity_sequence
+    // of a table's column (spelled as the partition columns query spells it; a partition's columns carry their own).
+    // Rows: sequence OID, table OID, attnum, start, increment, min, max, cache, cycle. Returns the sequences' OIDs as
+    // an oid[] literal, for the query of the others to leave out.
+    std::string identity_sequences(const std::string& sql) {
+        PgResult r = conn.exec(sql);
+        std::set<unsigned long> oids;
+        for (int i = 0; i < r.rows(); ++i) {
+            oids.insert(digits(r.value(i, 0)));
+            auto cols = positions.find(digits(r.value(i, 1)));
+            if (cols == positions.end()) continue;
+            const int attnum = static_cast<int>(digits(r.value(i, 2)));
+            for (auto& [col_attnum, col] : cols->second) {
+                if (col_attnum != attnum || !col->attrs.count("identity")) continue;
+                col->attrs["identity_sequence"] = std::string("start ") + r.value(i, 3) + " increment " + r.value(i, 4) + " min " + r.value(i, 5) +
+                                                  " max " + r.value(i, 6) + " cache " + r.value(i, 7) + (r.value(i, 8)[0] == 't' ? " cycle" : "");
+                break;
             }
-            auto cols = positions.find(digits(relid->second.c_str()));
-            const int n = static_cast<int>(digits(attnum->second.c_str()));
-            if (cols != positions.end()) {
-                for (auto& [col_attnum, col] : cols->second) {
-                    if (col_attnum != n || !col->attrs.count("identity")) continue;
-                    auto get = [&](const char* k) { auto v = attrs.find(k); return v == attrs.end() ? std::string() : v->second; };
-                    col->attrs["identity_sequence"] = "start " + get("start") + " increment " + get("increment") + " min " + get("min") +
-                                                      " max " + get("max") + " cache " + get("cache") + (attrs.count("cycle") ? " cycle" : "");
-                    break;
-                }
-            }
-            it = snap.objects.erase(it);
         }
+        return oid_array(oids);
     }
 
     // Column names by attnum of every table whose columns were read (from the columns' @relid, by the tables' @oid).
@@ -1408,32 +1404,36 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode, ReadScope scope) {
                     "WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND (a.atthasdef OR a.attacl IS NOT NULL OR dsc.description IS NOT NULL) "
                     "AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
         }
-        // Sequences; those behind identity columns are part of the column's definition.
-        // A sequence owned by a column (serial) hangs off that column's table: it goes with the table, and has the
-        // table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.
-        rd.load(std::string("SELECT 'sequence', ") + rel_id("c") + ", coalesce(own.table_id, ''), "
-                "  CASE WHEN ident.refobjid IS NULL THEN format_type(s.seqtypid, NULL) END AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
+        // Sequences behind identity columns are part of the column's definition: their parameters, found from their
+        // dependency on the column, become the column's identity_sequence (see identity_sequences).
+        const std::string identity_oids = rd.identity_sequences(
+            "SELECT s.seqrelid::int8, d.refobjid::int8, d.refobjsubid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle "
+            // A lookup of each sequence's dependencies (fenced: the planner would rather scan all of pg_depend).
+            "FROM pg_sequence s JOIN LATERAL (SELECT d.refobjid, d.refobjsubid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+            "  AND d.objid = s.seqrelid AND d.objsubid = 0 AND d.deptype = 'i' AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 OFFSET 0) d ON true");
+        // The other sequences. One owned by a column (serial) hangs off that column's table: it goes with the table,
+        // and has the table's owner (PostgreSQL keeps them the same), so its own owner is left to the table's.
+        rd.load_params(std::string("SELECT 'sequence', ") + rel_id("c") + ", coalesce(own.table_id, ''), "
+                "  format_type(s.seqtypid, NULL) AS data_type, s.seqstart::text AS start, s.seqincrement::text AS increment, "
                 "  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, CASE WHEN s.seqcycle THEN 'true' END AS cycle, "
                 "  own.column_id AS owned_by, c.oid::int8 AS \"@comment:pg_class\", "
                 // Unlogged, or not like its owning table (whose persistence an owned sequence follows): a table made
                 // unlogged takes its serials' sequences along, which is the table's finding.
-                "  CASE WHEN c.relpersistence <> coalesce(own.table_persistence, 'p') THEN CASE c.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'logged' END END AS persistence, "
-                "  CASE WHEN own.table_id IS NULL AND ident.refobjid IS NULL THEN pg_get_userbyid(c.relowner) END AS owner, "
-                "  CASE WHEN ident.refobjid IS NULL THEN coalesce(c.relacl, acldefault('s', c.relowner))::text END AS privileges, "
-                "  ident.refobjid AS \"identity_relid\", ident.refobjsubid AS \"identity_attnum\" "
-                "FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                // The column whose identity the sequence is (PostgreSQL gives a sequence to one column at most).
-                "LEFT JOIN LATERAL (SELECT d.refobjid, d.refobjsubid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
-                "     AND d.deptype = 'i' AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 LIMIT 1) ident ON true "
+                "  CASE WHEN c.relpersistence <> coalesce(own.table_persistence, 'p') THEN CASE c.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'logged' END END AS persistence, " +
+                (rd.owners || rd.privileges ? "  CASE WHEN own.table_id IS NULL THEN pg_get_userbyid(c.relowner) END AS owner, " : "") +
+                (rd.privileges ? "  coalesce(c.relacl, acldefault('s', c.relowner))::text AS privileges, " : "") +
+                "  c.oid::int8 AS \"@oid\" "
+                // From pg_sequence, without the identity sequences, to their pg_class rows: a scan of pg_class costs more.
+                "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "LEFT JOIN LATERAL (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) AS table_id, "
                 "     quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(ta.attname) AS column_id, tc.relpersistence AS table_persistence FROM pg_depend d "
                 "     JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
                 "     JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
-                "     WHERE ident.refobjid IS NULL AND d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid "
+                "     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid "
                 "     AND d.deptype = 'a' AND d.refobjsubid > 0 "
                 "     ORDER BY 2 LIMIT 1) own ON true "
-                "WHERE c.relkind = 'S' AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"));
-        rd.take_identity_sequences();
+                "WHERE NOT (s.seqrelid = ANY ($1::oid[])) AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"),
+                {identity_oids});
         // A function is identified by its name and argument types, as PostgreSQL identifies it: renaming a parameter
         // changes its definition, not which function it is.
         rd.load(std::string("SELECT 'function', quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')', '', "
