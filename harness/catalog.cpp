@@ -603,6 +603,12 @@ struct Reader {
         std::vector<int> by_name;
         for (int c = first; c < r.cols(); ++c) by_name.push_back(c);
         std::stable_sort(by_name.begin(), by_name.end(), [&](int a, int b) { return names[a] < names[b]; });
+        struct Cell {
+            bool null = true;
+            const char* value = nullptr;
+            size_t length = 0;
+        };
+        std::vector<Cell> cells(static_cast<size_t>(r.cols()));
         auto hint = snap.objects.end();
         std::string kind, key_prefix;  // a query yields one kind or a few: its key prefix is computed once per kind
         for (int i = 0; i < r.rows(); ++i) {
@@ -629,18 +635,27 @@ struct Reader {
                 key_prefix = snapshot_key(kind, "");
             }
             std::string key = key_prefix + o.id;
+            // The row's cells, asked of libpq once each (a call per question, and rows have many cells).
             size_t present = 0;  // the attributes this row has: one allocation for them all
-            for (int c = first; c < r.cols(); ++c) present += !hidden[c] && !r.is_null(i, c);
+            for (int c = first; c < r.cols(); ++c) {
+                Cell& cell = cells[static_cast<size_t>(c)];
+                cell.null = r.is_null(i, c);
+                if (cell.null) continue;
+                cell.value = r.value(i, c);
+                cell.length = static_cast<size_t>(r.length(i, c));
+                present += !hidden[c];
+            }
             o.attrs.reserve(present + (relid_col >= 0 ? 1 : 0) + (finish ? 6 : 0));  // columns get their position later
             for (int c : by_name) {
-                if (r.is_null(i, c)) continue;
+                const Cell& cell = cells[static_cast<size_t>(c)];
+                if (cell.null) continue;
                 if (hidden[c] >= 4) continue;
                 if (hidden[c]) {
-                    (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = digits(r.value(i, c));
+                    (hidden[c] == 1 ? oid : hidden[c] == 2 ? relid : collation) = digits(cell.value);
                     continue;
                 }
                 if (c != privileges) {
-                    std::string v = r.get(i, c);
+                    std::string v(cell.value, cell.length);
                     if (c == tokens && v.find(kNameOpen) != std::string::npos) v = resolve_names(v);
                     if (on_demand && v.find(kOpen) != std::string::npos) v = take_deferred(v, key, names[c], o.parent);
                     else if (expression[c]) v = normalize_expression(v);
@@ -1432,7 +1447,8 @@ Snapshot read_snapshot(PgConn& conn, Deparse mode, ReadScope scope) {
                 "     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.objid = c.oid "
                 "     AND d.deptype = 'a' AND d.refobjsubid > 0 "
                 "     ORDER BY 2 LIMIT 1) own ON true "
-                "WHERE NOT (s.seqrelid = ANY ($1::oid[])) AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"),
+                // A hashed subplan: NOT (... = ANY ($1)) would be estimated element by element at planning.
+                "WHERE s.seqrelid NOT IN (SELECT unnest($1::oid[])) AND " + kUserNamespace + " AND " + rd.not_member("pg_class", "c.oid"),
                 {identity_oids});
         // A function is identified by its name and argument types, as PostgreSQL identifies it: renaming a parameter
         // changes its definition, not which function it is.

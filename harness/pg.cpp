@@ -69,6 +69,7 @@ std::string PgResult::get(int row, int col) const {
     return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col));
 }
 const char* PgResult::value(int row, int col) const { return PQgetvalue(r_, row, col); }
+int PgResult::length(int row, int col) const { return PQgetlength(r_, row, col); }
 std::optional<std::string> PgResult::opt(int row, const std::string& col) const {
     int c = column(col);
     if (PQgetisnull(r_, row, c)) return std::nullopt;

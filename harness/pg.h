@@ -37,6 +37,7 @@ public:
     bool is_null(int row, int col) const;
     std::string get(int row, int col) const;    // "" for NULL
     const char* value(int row, int col) const;  // as get, without a copy; valid while the result lives
+    int length(int row, int col) const;         // of value, in bytes
     std::string get(int row, const std::string& col) const { return get(row, column(col)); }
     std::optional<std::string> opt(int row, const std::string& col) const;
     long long affected() const;
